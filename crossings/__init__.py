@@ -1,0 +1,21 @@
+"""crossings: counts of federal immigration prosecutions from public records.
+
+The Python API is the library's front door::
+
+    import crossings
+    result = crossings.measure("filings", by=["fiscal_year", "charge"])
+    result.to_pandas(); result.meta
+
+The CLI, HTTP API, web pages and fact sheets are thin adapters over it.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("crossings")
+except metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+source"
+
+__all__ = ["__version__"]

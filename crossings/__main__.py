@@ -1,0 +1,3 @@
+from crossings.cli.main import run
+
+run()

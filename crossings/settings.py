@@ -1,0 +1,58 @@
+"""Settings and defaults, defined once.
+
+Everything a user can override (store location, URLs) is read here and
+nowhere else; the CLI's options default to these values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+#: Environment variable that overrides the store location.
+HOME_ENV = "CROSSINGS_HOME"
+
+#: The FJC's dataset page and the known names of its zip (newest first).
+FJC_PAGE_URL = (
+    "https://www.fjc.gov/research/idb/"
+    "criminal-defendants-filed-terminated-and-pending-fy-1996-present"
+)
+FJC_ZIP_URLS = (
+    "https://www.fjc.gov/sites/default/files/idb/textfiles/cr96on_0.zip",
+    "https://www.fjc.gov/sites/default/files/idb/textfiles/cr96on.zip",
+)
+
+#: DOJ's national caseload data page (LIONS releases).
+LIONS_INDEX_URL = (
+    "https://www.justice.gov/usao/resources/foia-library/national-caseload-data"
+)
+
+#: Bytes of decompressed text handed to the parser at a time. Large enough that
+#: per-block overhead vanishes, small enough that two blocks in flight per core
+#: stay far below the memory target.
+BLOCK_BYTES = 24 << 20
+
+#: Rows buffered per fiscal-year partition before a Parquet row group is written.
+ROW_GROUP_ROWS = 256_000
+
+#: Upper bound on rows buffered across all partitions before the largest is flushed.
+BUFFER_ROWS = 1_200_000
+
+#: Parquet compression for the store.
+PARQUET_COMPRESSION = "zstd"
+PARQUET_COMPRESSION_LEVEL = 3
+
+
+def default_store_dir() -> Path:
+    """Where the store lives: ``$CROSSINGS_HOME`` or the platform's data dir."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("crossings", appauthor=False))
+
+
+def resolve_store_dir(store: str | os.PathLike | None) -> Path:
+    """The store directory for an explicit ``--store`` or the default."""
+    return Path(store).expanduser() if store else default_store_dir()
