@@ -32,6 +32,9 @@ MISSING = "-8"
 #: The value that means "missing" in date fields.
 MISSING_DATE = "01/01/1900"
 
+#: SOURCE value the sample generator writes on every row: marks a store as synthetic.
+SYNTHETIC_SOURCE = "SYNTHETIC"
+
 #: The test district, excluded from everything.
 TEST_DISTRICT = ("11", "11")
 

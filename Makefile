@@ -1,0 +1,51 @@
+# The one task runner: README's two commands and CI all come through here.
+#   make demo   install, then run the main job on built-in sample data
+#   make test   install everything the tests need (Debian packages too), lint, test
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+DEB_PACKAGES = p7zip-full readstat
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install install-test system-packages lint docs docs-check bench clean
+
+demo: install
+	$(BIN)/crossings demo
+
+install: $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+
+install-test: $(BIN)/activate system-packages
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files.
+system-packages:
+	@missing=""; \
+	command -v 7z >/dev/null || missing="$$missing p7zip-full"; \
+	command -v readstat >/dev/null || missing="$$missing readstat"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+
+docs: install
+	$(BIN)/python -m crossings.cli.docs > docs/cli.md
+
+docs-check: install
+	$(BIN)/python -m crossings.cli.docs | diff -u docs/cli.md - || \
+	  (echo "docs/cli.md is stale: run 'make docs'"; exit 1)
+
+test: install-test lint docs-check
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Writing a table as Parquet files partitioned by a column (fiscal year).
+
+The court file's row order is undocumented, so rows of any year can arrive
+at any time. Rows are buffered per partition and written as a row group when
+a partition has enough of them; when all buffers together pass a bound, the
+largest is written early. Memory therefore stays bounded whatever the order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from crossings import settings
+
+
+class PartitionedWriter:
+    def __init__(self, root: Path, schema: pa.Schema, column: str, prefix: str = "fy",
+                 row_group_rows: int = settings.ROW_GROUP_ROWS,
+                 buffer_rows: int = settings.BUFFER_ROWS):
+        self.root, self.schema, self.column, self.prefix = root, schema, column, prefix
+        self.row_group_rows, self.buffer_rows = row_group_rows, buffer_rows
+        self.buffers: dict[int, list[pa.Table]] = {}
+        self.buffered: dict[int, int] = {}
+        self.writers: dict[int, pq.ParquetWriter] = {}
+        self.rows: dict[int, int] = {}
+
+    def write(self, table: pa.Table) -> None:
+        for key, part in self._split(table):
+            self.buffers.setdefault(key, []).append(part)
+            self.buffered[key] = self.buffered.get(key, 0) + part.num_rows
+            self.rows[key] = self.rows.get(key, 0) + part.num_rows
+            if self.buffered[key] >= self.row_group_rows:
+                self._flush(key)
+        while sum(self.buffered.values()) > self.buffer_rows:
+            self._flush(max(self.buffered, key=self.buffered.__getitem__))
+
+    def close(self) -> dict[int, int]:
+        """Write what is buffered, close every file; rows written per partition."""
+        for key in sorted(self.buffers):
+            self._flush(key)
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()
+        return dict(sorted(self.rows.items()))
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            with contextlib.suppress(OSError):
+                writer.close()
+        self.writers.clear()
+
+    def _split(self, table: pa.Table):
+        if table.num_rows == 0:
+            return
+        keys = table[self.column]
+        first, last = pc.min_max(keys).values()
+        if first.as_py() == last.as_py():
+            yield first.as_py(), table
+            return
+        order = pc.sort_indices(keys)
+        ordered = table.take(order)
+        sorted_keys = ordered[self.column].to_numpy()
+        starts = [0, *((sorted_keys[1:] != sorted_keys[:-1]).nonzero()[0] + 1), len(sorted_keys)]
+        for start, end in zip(starts[:-1], starts[1:], strict=True):
+            yield int(sorted_keys[start]), ordered.slice(start, end - start)
+
+    def _flush(self, key: int) -> None:
+        parts = self.buffers.pop(key, [])
+        self.buffered.pop(key, None)
+        if not parts:
+            return
+        table = pa.concat_tables(parts).combine_chunks()
+        writer = self.writers.get(key)
+        if writer is None:
+            path = self.root / f"{self.prefix}{key}" / "part-0.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(
+                path, self.schema, compression=settings.PARQUET_COMPRESSION,
+                compression_level=settings.PARQUET_COMPRESSION_LEVEL,
+            )
+            self.writers[key] = writer
+        writer.write_table(table, row_group_size=max(table.num_rows, 1))
