@@ -240,9 +240,11 @@ def test_folder_lists_skipped_files(tmp_path, store):
     (folder / "notes.txt").write_text("my notes\n")
     (folder / "civil.txt").write_text("A\tB\tC\n1\t2\t3\n")
     (folder / "empty.dat").write_bytes(b"")
+    (folder / "cr96on_0.zip.bad").write_bytes(b"PK\x03\x04" + bytes(100))
     report = ingest(folder, store)
     skipped = {Path(s["path"]).name: s["reason"] for s in report.record["skipped"]}
-    assert set(skipped) == {"notes.txt", "civil.txt", "empty.dat"}
+    assert set(skipped) == {"notes.txt", "civil.txt", "empty.dat", "cr96on_0.zip.bad"}
+    assert "not a readable zip archive" in skipped["cr96on_0.zip.bad"]
     assert skipped["empty.dat"] == "the file is empty"
     assert "not the FJC criminal layout (3 columns" in skipped["civil.txt"]
     assert report.record["rows"]["stored"] == 1

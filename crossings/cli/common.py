@@ -8,7 +8,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from enum import Enum
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -31,7 +31,7 @@ stderr = Console(stderr=True)
 STORE_HELP = "Store directory (default: $CROSSINGS_HOME or the platform's data dir)."
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

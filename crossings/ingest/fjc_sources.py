@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crossings.codebook import fjc
-from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
+from crossings.errors import CorruptArchive, EmptySource, UnknownLayout, UnsupportedSource
 from crossings.ingest import streams
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -137,11 +137,14 @@ def discover(path: Path, peek_header) -> tuple[list[Input], list[Skipped]]:
             continue
         try:
             candidates = inputs_of_file(child)
-        except (UnsupportedSource, EmptySource) as exc:
+        except (UnsupportedSource, EmptySource, CorruptArchive) as exc:
             skipped.append(Skipped(str(child), exc.message))
             continue
         for item in candidates:
-            problem = peek_header(item)
+            try:
+                problem = peek_header(item)
+            except (UnsupportedSource, EmptySource, CorruptArchive) as exc:
+                problem = exc.message
             if problem:
                 skipped.append(Skipped(item.label, problem))
             else:

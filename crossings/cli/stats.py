@@ -1,0 +1,71 @@
+"""``crossings stats MEASURE``: a measure, broken down, with where it came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from crossings.cli import common
+from crossings.cli.common import Format
+from crossings.measures import MEASURES, measure
+from crossings.measures.engine import ENGINES
+from crossings.measures.query import DIMENSIONS
+
+
+def footnotes(meta: dict) -> list[str]:
+    """What a reader must see beside the numbers (printed on stderr)."""
+    notes = []
+    if meta.get("synthetic"):
+        notes.append("SYNTHETIC SAMPLE DATA: these are not real cases.")
+    if meta.get("partial_years"):
+        years = ", ".join(str(y) for y in meta["partial_years"])
+        notes.append(f"Fiscal year {years} is partial (data as of {meta.get('data_as_of')}).")
+    notes.append(f"Source: {meta['citation']}.")
+    if meta.get("rule"):
+        notes.append(f"Rule: {meta['rule']}")
+    return notes
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("stats")
+    def stats_command(
+        name: str = typer.Argument(..., metavar="MEASURE",
+                                   help=f"One of: {', '.join(MEASURES)}."),
+        by: str = typer.Option("", "--by", help="Dimensions, comma-separated: "
+                               + ", ".join(sorted({d for v in DIMENSIONS.values() for d in v}))
+                               + "."),
+        from_year: int = typer.Option(None, "--from-year", help="First fiscal year."),
+        to_year: int = typer.Option(None, "--to-year", help="Last fiscal year."),
+        district: str = typer.Option(None, "--district",
+                                     help="District code(s), court-file (41) or LIONS (TXS)."),
+        charge: str = typer.Option(None, "--charge", help="Charge categories, comma-separated."),
+        border: str = typer.Option(None, "--border", help="southwest or other."),
+        transfers: str = typer.Option("exclude", "--transfers",
+                                      help="include: count transfers in both districts."),
+        charge_basis: str = typer.Option("default", "--charge-basis",
+                                         help="filing: terminations by their filing charge."),
+        any_charge: bool = typer.Option(False, "--any-charge",
+                                        help="Count a defendant under every charge category."),
+        charges: Path = typer.Option(None, "--charges",
+                                     help="Charge-rules CSV to use instead of the shipped one."),
+        source: str = typer.Option("idb", "--source", help="idb (court file)."),
+        release: str = typer.Option(None, "--release", help="Release (default: latest)."),
+        engine: str = typer.Option("duckdb", "--engine", help=f"One of: {', '.join(ENGINES)}."),
+        store: Path = common.store_option(),
+        fmt: Format = common.format_option(),
+        quiet: bool = common.quiet_option(),
+    ) -> None:
+        """Compute MEASURE by the written counting rules (docs/methodology.md)."""
+        where = {"from_year": from_year, "to_year": to_year, "district": district,
+                 "charge": charge, "border": border}
+        result = measure(name, by=by, where={k: v for k, v in where.items() if v is not None},
+                         source=source, store=store, release=release, transfers=transfers,
+                         charge_basis=charge_basis, any_charge=any_charge,
+                         charges_file=str(charges) if charges else None, engine=engine)
+        if fmt == Format.json:
+            common.emit_json(result.to_dict())
+            return
+        common.emit_rows(result.columns, [list(r.values()) for r in result.to_pylist()], fmt)
+        for note in footnotes(result.meta):
+            common.message(note, quiet)

@@ -1,0 +1,23 @@
+"""The district crosswalk: court-file codes, LIONS codes and map ids.
+
+Loaded from ``data/geo/districts-geo-key.csv`` (94 districts matched by name).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from crossings.codebook.tables import read_table
+
+KEY_FILE = "districts-geo-key.csv"
+
+
+@cache
+def fjc_district_by_lions_code() -> dict[str, str]:
+    """``TXS -> 41`` (every LIONS / map abbreviation to the court file's code)."""
+    return {r["lions_code"]: r["fjc_district"] for r in read_table("geo", KEY_FILE)}
+
+
+@cache
+def lions_code_by_fjc_district() -> dict[str, str]:
+    return {r["fjc_district"]: r["lions_code"] for r in read_table("geo", KEY_FILE)}

@@ -1,0 +1,13 @@
+"""Downloading the public source files, resumably, and checking what arrived.
+
+* :mod:`crossings.fetch.http` - a small standard-library downloader that
+  resumes a cut download with a ``Range`` request, retries a dropped
+  connection and renames the file into place only when it is complete; and
+  ``find_links`` to pick a file's link out of a publisher's HTML page.
+* :mod:`crossings.fetch.idb` - the FJC's criminal defendants zip: find it on
+  the dataset page (or fall back to its known names), download it, verify the
+  archive end to end and record its SHA-256 beside it.
+
+The library never prints: progress goes through a ``progress`` callback and
+failures are :class:`crossings.errors.FetchError` (or ``CorruptArchive``).
+"""

@@ -1,0 +1,207 @@
+"""Charge categories: the rules, written once, read from a table a user can cite.
+
+A charge slot of the court file has a citation (``FTITLEn``/``TTITLEn``), a D2
+offense code (``D2FOFFCDn``/``D2TOFFCDn``) and an older offense code
+(``FOFFCDn``/``TOFFCDn``). Its category is decided by the first rule that
+applies (docs/methodology.md says the same):
+
+1. its D2 code, when present, through the ``d2`` rows of the rules table;
+2. else its citation looked up in the FJC citation table, whose D2 code
+   decides as in 1;
+3. else the citation parsed: an Assimilative Crimes Act citation
+   ``18:13-NNNN`` by the code it embeds (as in 1); otherwise its statute
+   (``title:section``, a section letter kept where the ``section_letter``
+   rows say a letter names a section) through the ``statute`` rows, first
+   match wins;
+4. else its older offense code, read like a D2 code;
+5. else ``unreadable``: counted and shown, never guessed.
+
+The rules table (``charge-rules.csv``) has columns ``rule, match, subsection,
+category, note``; ``--charges FILE`` takes a file of the same format.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from crossings.codebook import fjc
+from crossings.codebook.tables import data_path
+from crossings.errors import ChargeRulesError
+
+RULES_FILE = data_path("rules", "charge-rules.csv")
+CITATIONS_FILE = data_path("fjc", "criminal-citations-2024-07-26.csv")
+
+IMMIGRATION = ("illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration")
+CATEGORIES = (*IMMIGRATION, "non_immigration", "unreadable")
+UNREADABLE = "unreadable"
+UNKNOWN_STATUTE = "unknown"
+
+#: ``title:section`` + subsection + optional ``=XX`` + optional ``.L`` (FJC notation).
+FJC_CITATION = re.compile(
+    r"^(?P<title>[0-9]+[A-Z]*):(?P<section>[0-9]+)(?P<sub>[^.=]*)(?:=[^.]*)?(?:\.[A-Z])?$")
+ACA = re.compile(r"^-(?P<code>[0-9]{4})")
+COLUMNS = ("rule", "match", "subsection", "category", "note")
+
+
+@dataclass(frozen=True)
+class Statute:
+    title: str
+    section: str  # digits, plus a lower-case letter where that letter names a section
+    subsection: str  # upper case, no parentheses
+
+    @property
+    def key(self) -> str:
+        return f"{self.title}:{self.section}"
+
+
+@dataclass(frozen=True)
+class ChargeRules:
+    """A parsed rules table and the SHA-256 of its text."""
+
+    d2: dict[str, str]
+    d2_default: str
+    section_letters: frozenset[str]
+    statutes: tuple[tuple[str, str, str], ...]  # (match, subsection pattern, category)
+    sha256: str
+    path: str
+
+    def by_code(self, code: str | None) -> str | None:
+        if not present(code):
+            return None
+        return self.d2.get(code.strip(), self.d2_default)
+
+    def by_statute(self, statute: Statute) -> str:
+        for match, pattern, category in self.statutes:
+            if _key_matches(match, statute) and _subsection_matches(pattern, statute.subsection):
+                return category
+        return "non_immigration"
+
+
+def present(value: str | None) -> bool:
+    return value is not None and value.strip() not in ("", fjc.MISSING)
+
+
+def _key_matches(match: str, statute: Statute) -> bool:
+    if match == "*:*" or match == "*":
+        return True
+    title, _, section = match.partition(":")
+    return title == statute.title and (section == "*" or section == statute.section)
+
+
+def _subsection_matches(pattern: str, subsection: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern == "":
+        return subsection == ""
+    if pattern.endswith("*"):
+        return subsection.startswith(pattern[:-1].upper())
+    return subsection == pattern.upper()
+
+
+# --- loading -------------------------------------------------------------------
+def load_rules(path: str | Path | None = None) -> ChargeRules:
+    """The shipped rules, or a user's file of the same format (``--charges``)."""
+    return _load(str(path) if path else str(RULES_FILE))
+
+
+@cache
+def _load(path: str) -> ChargeRules:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ChargeRulesError(f"cannot read the charge rules ({exc})", path=path) from exc
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise ChargeRulesError(f"the header must be {','.join(COLUMNS)}", path=path,
+                               hint="copy the shipped charge-rules.csv and edit its rows")
+    d2, default, letters, statutes = {}, None, set(), []
+    for line, row in enumerate(reader, start=2):
+        rule, match = row["rule"].strip(), row["match"].strip()
+        category = row["category"].strip()
+        if rule in ("d2", "statute") and category not in CATEGORIES[:-1]:
+            raise ChargeRulesError(
+                f"line {line}: category {category!r} is not one of {', '.join(CATEGORIES[:-1])}",
+                path=path)
+        if rule == "d2":
+            if match == "*":
+                default = category
+            else:
+                d2[match] = category
+        elif rule == "section_letter":
+            letters.add(match)
+        elif rule == "statute":
+            statutes.append((match, row["subsection"].strip(), category))
+        else:
+            raise ChargeRulesError(
+                f"line {line}: rule {rule!r} is not d2, section_letter or statute", path=path)
+    if default is None:
+        raise ChargeRulesError("no default d2 row (match *)", path=path,
+                               hint="add: d2,*,,non_immigration,any other D2 offense code")
+    return ChargeRules(d2, default, frozenset(letters), tuple(statutes),
+                       hashlib.sha256(raw).hexdigest(), path)
+
+
+@cache
+def citation_table() -> dict[str, tuple[str, str, str, str]]:
+    """``citation -> (title, section, subsection, d2 code)`` from the FJC's table."""
+    return {r["citation"]: (r["title"], r["section"], r["subsection"], r["d2_offense_code"])
+            for r in fjc.citations()}
+
+
+@cache
+def citation_table_sha256() -> str:
+    return hashlib.sha256(CITATIONS_FILE.read_bytes()).hexdigest()
+
+
+# --- the court file's notation ----------------------------------------------------
+def fjc_statute(citation: str | None, rules: ChargeRules) -> Statute | None:
+    """The statute a court-file citation names, or None when it cannot be read."""
+    if not present(citation):
+        return None
+    citation = citation.strip().upper()
+    known = citation_table().get(citation)
+    if known:
+        title, section, subsection, _ = known
+    else:
+        m = FJC_CITATION.match(citation)
+        if not m:
+            return None
+        title, section, subsection = m["title"], m["section"], m["sub"]
+    section = section.lstrip("0") or "0"
+    subsection = subsection.upper()
+    if f"{title}:{section}" in rules.section_letters and subsection[:1].isalpha():
+        section, subsection = section + subsection[0].lower(), subsection[1:]
+    return Statute(title, section, subsection)
+
+
+def classify_fjc(citation: str | None, d2: str | None, offense_code: str | None,
+                 rules: ChargeRules) -> tuple[str, int]:
+    """(category, number of the rule that decided) for one charge slot."""
+    category = rules.by_code(d2)
+    if category:
+        return category, 1
+    if present(citation):
+        known = citation_table().get(citation.strip().upper())
+        if known and rules.by_code(known[3]):
+            return rules.by_code(known[3]), 2
+        statute = fjc_statute(citation, rules)
+        if statute is not None:
+            aca = ACA.match(statute.subsection) if statute.key == "18:13" else None
+            if aca:
+                return rules.by_code(aca["code"]), 3
+            return rules.by_statute(statute), 3
+    category = rules.by_code(offense_code)
+    if category:
+        return category, 4
+    return UNREADABLE, 5
+
+
+def slot_is_empty(citation, d2, offense_code) -> bool:
+    """An unused charge slot (every field missing): not a charge at all."""
+    return not (present(citation) or present(d2) or present(offense_code))

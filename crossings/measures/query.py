@@ -1,0 +1,172 @@
+"""What a user asks for, checked once before any engine is touched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crossings.codebook import fjc, geo
+from crossings.errors import InvalidRequest
+from crossings.measures.charges import CATEGORIES
+
+BORDERS = ("southwest", "other")
+TRANSFERS = ("exclude", "include")
+CHARGE_BASES = ("default", "filing")
+
+#: Filters a ``where`` mapping may hold (the CLI's --from-year ... --border).
+FILTERS = ("from_year", "to_year", "district", "charge", "border")
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    basis: str  # which flag counts: filing | termination | pending
+    columns: tuple[str, ...] = ("defendants",)
+    group: tuple[str, ...] = ()  # the measure's own grouping column(s)
+    convicted_only: bool = False
+    sources: tuple[str, ...] = ("idb",)
+    summary: str = ""
+
+
+SENTENCE_COLUMNS = ("convicted", "known_term", "prison", "median_prison_months",
+                    "mean_prison_months", "p25_prison_months", "p75_prison_months",
+                    "life_or_death", "no_sentence", "sealed", "missing")
+SPEED_COLUMNS = ("terminated", "dated", "median_days", "p90_days", "share_within_1_day",
+                 "share_within_7_days")
+
+MEASURES = {m.name: m for m in (
+    Measure("filings", "filing", summary="defendants filed"),
+    Measure("terminations", "termination", summary="defendants whose cases ended"),
+    Measure("convictions", "termination", convicted_only=True,
+            summary="terminated defendants convicted"),
+    Measure("pending", "pending", summary="defendants pending at the end of the year"),
+    Measure("sentences", "termination", SENTENCE_COLUMNS, convicted_only=True,
+            summary="prison terms of convicted defendants"),
+    Measure("dispositions", "termination", group=("disposition",),
+            summary="terminated defendants by final disposition"),
+    Measure("speed", "termination", SPEED_COLUMNS,
+            summary="days from filing to disposition"),
+    Measure("plea_down", "termination", group=("filing_charge", "termination_charge"),
+            summary="terminated defendants by filing and termination charge"),
+    Measure("counsel", "filing", group=("counsel",), summary="filings by type of counsel"),
+    Measure("offense_level", "filing", group=("offense_level",),
+            summary="filings by offense level of the lead charge"),
+)}
+
+DIMENSIONS = {
+    "idb": ("fiscal_year", "month", "district", "circuit", "border", "charge", "statute",
+            "offense_level"),
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    measure: str
+    by: tuple[str, ...] = ()
+    from_year: int | None = None
+    to_year: int | None = None
+    districts: tuple[str, ...] = ()  # court-file two-character codes
+    charges: tuple[str, ...] = ()
+    border: str | None = None
+    transfers: str = "exclude"
+    charge_basis: str = "default"
+    any_charge: bool = False
+    source: str = "idb"
+    release: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def spec(self) -> Measure:
+        return MEASURES[self.measure]
+
+    def where(self) -> dict:
+        """The filters as given back in ``meta``."""
+        out = {"from_year": self.from_year, "to_year": self.to_year,
+               "district": list(self.districts), "charge": list(self.charges),
+               "border": self.border}
+        return {k: v for k, v in out.items() if v not in (None, [])}
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+def build_query(measure: str, by=(), where: dict | None = None, *, transfers: str = "exclude",
+                charge_basis: str = "default", any_charge: bool = False, source: str = "idb",
+                release: str | None = None) -> Query:
+    """Check every part of a request; raise :class:`InvalidRequest` naming what is wrong."""
+    if measure not in MEASURES:
+        raise InvalidRequest(f"unknown measure {measure!r}; expected one of: "
+                             f"{', '.join(MEASURES)}")
+    spec = MEASURES[measure]
+    if source not in DIMENSIONS:
+        raise InvalidRequest(f"unknown source {source!r}; expected one of: "
+                             f"{', '.join(DIMENSIONS)}")
+    if source not in spec.sources:
+        raise InvalidRequest(f"measure {measure!r} is not available for source {source!r}; "
+                             f"it is available for: {', '.join(spec.sources)}")
+    by = tuple(_as_list(by))
+    for dim in by:
+        if dim not in DIMENSIONS[source]:
+            raise InvalidRequest(f"unknown dimension {dim!r} for {source}; expected one of: "
+                                 f"{', '.join(DIMENSIONS[source])}")
+        if dim in spec.group:
+            raise InvalidRequest(f"{measure} is already broken down by {dim}")
+    if len(set(by)) != len(by):
+        raise InvalidRequest("a dimension is repeated in --by")
+    where = dict(where or {})
+    unknown = set(where) - set(FILTERS)
+    if unknown:
+        raise InvalidRequest(f"unknown filter(s) {', '.join(sorted(unknown))}; expected: "
+                             f"{', '.join(FILTERS)}")
+    _check_choice("transfers", transfers, TRANSFERS)
+    _check_choice("charge basis", charge_basis, CHARGE_BASES)
+    if charge_basis == "filing" and spec.basis != "termination":
+        raise InvalidRequest("--charge-basis filing applies to termination measures only")
+    if any_charge and measure == "plea_down":
+        raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
+    border = where.get("border")
+    if border is not None:
+        _check_choice("border", border, BORDERS)
+    charges = tuple(_as_list(where.get("charge")))
+    for c in charges:
+        _check_choice("charge", c, CATEGORIES)
+    return Query(
+        measure=measure, by=by, from_year=_year(where.get("from_year"), "from_year"),
+        to_year=_year(where.get("to_year"), "to_year"),
+        districts=tuple(resolve_district(d) for d in _as_list(where.get("district"))),
+        charges=charges, border=border, transfers=transfers, charge_basis=charge_basis,
+        any_charge=any_charge, source=source, release=release)
+
+
+def _check_choice(what: str, value, choices) -> None:
+    if value not in choices:
+        raise InvalidRequest(f"unknown {what} {value!r}; expected one of: {', '.join(choices)}")
+
+
+def _year(value, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise InvalidRequest(f"{name} must be a fiscal year such as 2015, not {value!r}") from None
+    if not 1990 <= year <= 2100:
+        raise InvalidRequest(f"{name} {year} is outside the years the data can hold")
+    return year
+
+
+def resolve_district(value: str) -> str:
+    """A court-file district code from either source's code (``41`` or ``TXS``)."""
+    value = str(value).strip()
+    codes = {r["district"] for r in fjc.districts().values()}
+    if value in codes:
+        return value
+    by_lions = geo.fjc_district_by_lions_code()
+    if value.upper() in by_lions:
+        return by_lions[value.upper()]
+    raise InvalidRequest(f"unknown district {value!r}; use a two-character court-file code "
+                         "(41) or a district abbreviation (TXS)")
