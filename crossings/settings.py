@@ -32,7 +32,7 @@ LIONS_INDEX_URL = (
 #: Bytes of decompressed text handed to the parser at a time. Large enough that
 #: per-block overhead vanishes, small enough that two blocks in flight per core
 #: stay far below the memory target.
-BLOCK_BYTES = 24 << 20
+BLOCK_BYTES = 8 << 20
 
 #: Rows buffered per fiscal-year partition before a Parquet row group is written.
 ROW_GROUP_ROWS = 256_000
@@ -42,7 +42,7 @@ BUFFER_ROWS = 1_200_000
 
 #: Parquet compression for the store.
 PARQUET_COMPRESSION = "zstd"
-PARQUET_COMPRESSION_LEVEL = 3
+PARQUET_COMPRESSION_LEVEL = 1
 
 
 def default_store_dir() -> Path:

@@ -33,21 +33,40 @@ def string_parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-def parse_mmddyyyy(arr: pa.Array, missing: tuple[str, ...], null_date: str) -> tuple[
-        pa.Array, np.ndarray, int]:
+def parse_mmddyyyy(arr: pa.Array, null_date: str) -> tuple[pa.Array, np.ndarray, int]:
+    """Strict ``MM/DD/YYYY`` dates to ``date32`` (see :func:`_parse_mmddyyyy`).
+
+    A block holds few distinct dates, so each distinct value is parsed once and
+    the results are spread back by dictionary index: several times faster than
+    parsing every value.
+    """
+    encoded = pc.dictionary_encode(arr, null_encoding="mask")
+    dates, bad, placeholder = _parse_mmddyyyy(encoded.dictionary, null_date)
+    indices = encoded.indices
+    index = indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    valid = index >= 0
+    row_bad = np.zeros(len(arr), dtype=bool)
+    row_bad[valid] = bad[index[valid]]
+    placeholders = int(placeholder[index[valid]].sum())
+    return pc.take(dates, indices), row_bad, placeholders
+
+
+def _parse_mmddyyyy(arr: pa.Array, null_date: str) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Strict ``MM/DD/YYYY`` dates to ``date32``.
 
-    Values in ``missing`` (``-8``, blank) and ``null_date`` (``01/01/1900``)
-    become null. Anything else that is not a real calendar date written as
-    exactly ``MM/DD/YYYY`` is flagged bad. Returns (dates, bad mask, number of
-    ``null_date`` values seen).
+    Null (``-8`` at parse time), blank and ``null_date`` (``01/01/1900``) become
+    null. Anything else that is not a real calendar date written as exactly
+    ``MM/DD/YYYY`` is flagged bad. Returns (dates, bad mask, mask of
+    ``null_date`` values). Pure numpy over the string buffer: no per-value Python.
     """
     offsets, data = string_parts(arr)
     n = len(offsets) - 1
     lengths = np.diff(offsets)
-    is_ten = lengths == 10
-    starts = offsets[:-1][is_ten]
-    chars = data[starts[:, None] + np.arange(10)] if len(starts) else np.zeros((0, 10), np.uint8)
+    is_null = null_mask(arr)
+    is_ten = (lengths == 10) & ~is_null
+    rows = np.flatnonzero(is_ten)
+    chars = data[offsets[rows][:, None] + np.arange(10)] if len(rows) else np.zeros(
+        (0, 10), np.uint8)
     digits = chars[:, _DIGIT_POSITIONS].astype(np.int32) - _ZERO
     ok = (chars[:, 2] == _SLASH) & (chars[:, 5] == _SLASH) & np.all(
         (digits >= 0) & (digits <= 9), axis=1)
@@ -59,38 +78,35 @@ def parse_mmddyyyy(arr: pa.Array, missing: tuple[str, ...], null_date: str) -> t
     first_day = month_start.astype("datetime64[D]")
     month_len = ((month_start + 1).astype("datetime64[D]") - first_day).astype(np.int32)
     ok &= day <= month_len
+    placeholder = np.frombuffer(null_date.encode("ascii"), np.uint8)
+    is_placeholder = np.all(chars == placeholder, axis=1)
     values = np.zeros(n, dtype="datetime64[D]")
-    values[is_ten] = first_day + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    values[rows] = first_day + np.where(ok, day - 1, 0).astype("timedelta64[D]")
     good = np.zeros(n, dtype=bool)
-    good[np.flatnonzero(is_ten)[ok]] = True
-
-    is_missing = np.asarray(pc.is_in(arr, value_set=pa.array(list(missing))).to_numpy(
-        zero_copy_only=False), dtype=bool)
-    is_null_date = np.asarray(pc.equal(arr, null_date).to_numpy(zero_copy_only=False), dtype=bool)
-    bad = ~good & ~is_missing
-    null = ~good | is_null_date
-    result = pa.array(values, type=pa.date32(), mask=null)
-    return result, bad, int(is_null_date.sum())
+    good[rows[ok & ~is_placeholder]] = True
+    bad = ~is_null & (lengths != 0)
+    bad[rows[ok]] = False
+    result = pa.array(values, type=pa.date32(), mask=~good)
+    placeholder_rows = np.zeros(n, dtype=bool)
+    placeholder_rows[rows[is_placeholder]] = True
+    return result, bad, placeholder_rows
 
 
-def parse_ints(arr: pa.Array, pattern: str = INT_PATTERN, to: pa.DataType = INT32,
-               keep: str | None = None) -> tuple[pa.Array, np.ndarray]:
-    """Text to integers (or money); blank and ``-8`` become null unless ``keep``.
+def null_mask(arr: pa.Array) -> np.ndarray:
+    if arr.null_count == 0:
+        return np.zeros(len(arr), dtype=bool)
+    return np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
-    ``keep="-8"`` keeps the value -8 (sentinel fields store their raw value).
-    """
+
+def parse_ints(arr: pa.Array, pattern: str = INT_PATTERN, to: pa.DataType = INT32
+               ) -> tuple[pa.Array, np.ndarray]:
+    """Text to integers (or money); null (``-8``) and blank stay null; text is bad."""
     stripped = pc.utf8_trim_whitespace(arr)
-    blank = pc.equal(stripped, "")
-    valid = pc.or_(pc.match_substring_regex(arr, pattern), blank)
-    bad = ~np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)
-    nulls = blank if keep == "-8" else pc.or_(blank, pc.equal(stripped, "-8"))
-    clean = pc.if_else(pc.or_(nulls, pa.array(bad)), pa.scalar(None, pa.string()), stripped)
+    blank = pc.fill_null(pc.equal(stripped, ""), False)
+    valid = pc.or_(pc.fill_null(pc.match_substring_regex(arr, pattern), True), blank)
+    bad = ~mask_of(valid)
+    clean = pc.if_else(pc.or_(blank, pa.array(bad)), pa.scalar(None, pa.string()), stripped)
     return pc.cast(clean, to), bad
-
-
-def null_if(arr: pa.Array, value: str) -> pa.Array:
-    """``arr`` with ``value`` (``-8``) replaced by null."""
-    return pc.if_else(pc.equal(arr, value), pa.scalar(None, arr.type), arr)
 
 
 def mask_of(arr: pa.Array) -> np.ndarray:

@@ -166,7 +166,8 @@ def _already_loaded(store: Store, inputs: list[fjc_sources.Input]):
 def _build(inputs: list[fjc_sources.Input], staging: Path, progress) -> tuple[dict, dict]:
     started = time.perf_counter()
     tally = Tally()
-    writer = PartitionedWriter(staging / TABLE, store_schema(), PARTITION)
+    writer = PartitionedWriter(staging / TABLE, store_schema(), PARTITION,
+                               stats_columns=["circuit", "district"])
     digests: dict[Path, streams.FileDigest] = {}
     try:
         with QuarantineWriter(staging / "quarantine.csv") as quarantine, ThreadPoolExecutor(

@@ -39,6 +39,9 @@ TYPES = {
     "sentinel": pa.int32(),
 }
 
+#: Prison-term statuses are few: stored dictionary-encoded.
+STATUS_TYPE = pa.dictionary(pa.int8(), pa.string())
+
 #: ``_status`` of a prison term that is a number of months (not a sentinel).
 TERM_STATUS = "months"
 #: ``_status`` of a negative value not in the sentinel table.
@@ -54,7 +57,7 @@ def store_schema() -> pa.Schema:
         fields.append(pa.field(col.store_name, TYPES[col.kind]))
         if col.kind == "sentinel":
             fields.append(pa.field(f"{col.store_name}_months", pa.int32()))
-            fields.append(pa.field(f"{col.store_name}_status", pa.string()))
+            fields.append(pa.field(f"{col.store_name}_status", STATUS_TYPE))
     fields.append(pa.field("source_file", pa.string()))
     fields.append(pa.field("source_line", pa.int64()))
     return pa.schema(fields)

@@ -1,15 +1,21 @@
-"""Writing a table as Parquet files partitioned by a column (fiscal year).
+"""Writing a table as Parquet files partitioned by a column (fiscal year, district).
 
 The court file's row order is undocumented, so rows of any year can arrive
 at any time. Rows are buffered per partition and written as a row group when
 a partition has enough of them; when all buffers together pass a bound, the
 largest is written early. Memory therefore stays bounded whatever the order.
+
+Keys are integers (the court file's fiscal year: ``fy2015``) or text (a LIONS
+district: ``TXS``). A text key is used as the folder name with every
+character but letters, digits, ``-`` and ``_`` percent-encoded, so a
+redacted or odd code (``*``) still gets a folder of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,13 +27,14 @@ from crossings import settings
 class PartitionedWriter:
     def __init__(self, root: Path, schema: pa.Schema, column: str, prefix: str = "fy",
                  row_group_rows: int = settings.ROW_GROUP_ROWS,
-                 buffer_rows: int = settings.BUFFER_ROWS):
+                 buffer_rows: int = settings.BUFFER_ROWS, stats_columns: list[str] | None = None):
         self.root, self.schema, self.column, self.prefix = root, schema, column, prefix
+        self.options = writer_options(schema, stats_columns)
         self.row_group_rows, self.buffer_rows = row_group_rows, buffer_rows
-        self.buffers: dict[int, list[pa.Table]] = {}
-        self.buffered: dict[int, int] = {}
-        self.writers: dict[int, pq.ParquetWriter] = {}
-        self.rows: dict[int, int] = {}
+        self.buffers: dict[int | str, list[pa.Table]] = {}
+        self.buffered: dict[int | str, int] = {}
+        self.writers: dict[int | str, pq.ParquetWriter] = {}
+        self.rows: dict[int | str, int] = {}
 
     def write(self, table: pa.Table) -> None:
         for key, part in self._split(table):
@@ -39,7 +46,7 @@ class PartitionedWriter:
         while sum(self.buffered.values()) > self.buffer_rows:
             self._flush(max(self.buffered, key=self.buffered.__getitem__))
 
-    def close(self) -> dict[int, int]:
+    def close(self) -> dict[int | str, int]:
         """Write what is buffered, close every file; rows written per partition."""
         for key in sorted(self.buffers):
             self._flush(key)
@@ -64,12 +71,18 @@ class PartitionedWriter:
             return
         order = pc.sort_indices(keys)
         ordered = table.take(order)
-        sorted_keys = ordered[self.column].to_numpy()
+        sorted_keys = ordered[self.column].to_numpy(zero_copy_only=False)
         starts = [0, *((sorted_keys[1:] != sorted_keys[:-1]).nonzero()[0] + 1), len(sorted_keys)]
         for start, end in zip(starts[:-1], starts[1:], strict=True):
-            yield int(sorted_keys[start]), ordered.slice(start, end - start)
+            yield _key(sorted_keys[start]), ordered.slice(start, end - start)
 
-    def _flush(self, key: int) -> None:
+    def folder(self, key: int | str) -> str:
+        """The partition's folder name: ``fy2015``, ``TXS``."""
+        if isinstance(key, str):
+            return self.prefix + (quote(key, safe="-_") or "_")
+        return f"{self.prefix}{key}"
+
+    def _flush(self, key: int | str) -> None:
         parts = self.buffers.pop(key, [])
         self.buffered.pop(key, None)
         if not parts:
@@ -77,11 +90,25 @@ class PartitionedWriter:
         table = pa.concat_tables(parts).combine_chunks()
         writer = self.writers.get(key)
         if writer is None:
-            path = self.root / f"{self.prefix}{key}" / "part-0.parquet"
+            path = self.root / self.folder(key) / "part-0.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(
-                path, self.schema, compression=settings.PARQUET_COMPRESSION,
-                compression_level=settings.PARQUET_COMPRESSION_LEVEL,
-            )
+            writer = pq.ParquetWriter(path, self.schema, **self.options)
             self.writers[key] = writer
         writer.write_table(table, row_group_size=max(table.num_rows, 1))
+
+
+def writer_options(schema: pa.Schema, stats_columns: list[str] | None = None) -> dict:
+    """Parquet options: the writer's time goes into encoding, so dictionaries are
+    tried only on text columns (numbers rarely repeat enough to pay), and min/max
+    statistics are kept for numbers, dates and the named text columns, which is
+    what queries prune on."""
+    text = [f.name for f in schema
+            if pa.types.is_string(f.type) or pa.types.is_dictionary(f.type)]
+    stats = [f.name for f in schema if f.name not in text] + list(stats_columns or [])
+    return {"compression": settings.PARQUET_COMPRESSION,
+            "compression_level": settings.PARQUET_COMPRESSION_LEVEL,
+            "use_dictionary": text, "write_statistics": stats}
+
+
+def _key(value) -> int | str:
+    return value if isinstance(value, str) else int(value)

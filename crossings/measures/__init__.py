@@ -10,36 +10,22 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
-from crossings import __version__
-from crossings.measures import charges, derived, idb
+from crossings.measures import charges, derived, idb, lions
 from crossings.measures.engine import get_engine
+from crossings.measures.meta import (
+    RULES_VERSION,
+    base_meta,
+    partial_years,
+    provisional_months,
+)
 from crossings.measures.query import DIMENSIONS, MEASURES, Query, build_query
 from crossings.measures.result import Result
 from crossings.store import Entry, Store
 
-#: Version of the counting rules; changes whenever a rule changes a number.
-RULES_VERSION = "2026.11.1"
-
-COVERAGE = {
-    "idb": [
-        "Petty offenses handled by magistrate judges are not reported in the court file; "
-        "most Operation Streamline 8 U.S.C. 1325 cases are such, so illegal-entry "
-        "prosecutions are badly undercounted here (the prosecutors' data counts them).",
-        "The court file has no citizenship, no referring agency and no judge names.",
-        "The latest fiscal year is partial.",
-    ],
-}
-
-RULE_TEXT = {
-    "filing": "Filings in fiscal year Y: defendants whose row for FISCALYR = Y has {flag} = 1 "
-              "(each person once; -8 counts as not flagged).",
-    "termination": "Terminations in fiscal year Y: defendants whose row for FISCALYR = Y has "
-                   "{flag} = 1.",
-    "pending": "Pending: defendants whose row for FISCALYR = Y has CTPN = 1 (pending at the "
-               "end of the year).",
-}
-
 __all__ = ["DIMENSIONS", "MEASURES", "RULES_VERSION", "Result", "measure"]
+
+LIONS_TABLES = ("cases", "participants", "court_histories", "part_courts", "part_counts",
+                "program_categories", "sentences")
 
 
 def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
@@ -55,15 +41,46 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
     q = build_query(name, by, where, transfers=transfers, charge_basis=charge_basis,
                     any_charge=any_charge, source=source, release=release)
     store = store if isinstance(store, Store) else Store(store)
-    entry = store.entry(q.source, q.release)
     rules = charges.load_rules(charges_file)
     eng = get_engine(engine)
+    if q.source == "idb":
+        return _idb(q, store.entry("idb", q.release), rules, eng)
+    return _lions(q, store, rules, eng)
+
+
+def _idb(q: Query, entry: Entry, rules, eng) -> Result:
     defendants = eng.parquet(entry.table_glob("defendants"))
     keys = derived.charge_keys(eng, defendants, entry.path)
     mapping = ibis.memtable(derived.charge_map(keys, rules))
-    table = eng.to_arrow(idb.expression(q, defendants, mapping))
-    table = _normalise(idb.finish(q, table))
-    return Result(table, build_meta(q, entry, rules, eng, defendants, table))
+    table = _normalise(idb.finish(q, eng.to_arrow(idb.expression(q, defendants, mapping))))
+    meta = base_meta(q, entry, rules, eng.name)
+    meta["partial_years"] = partial_years(entry.record)
+    meta["data_quality"] = _idb_quality(q, eng, defendants, entry)
+    return Result(table, meta)
+
+
+def _lions(q: Query, store: Store, rules, eng) -> Result:
+    entries = store.entries("lions") if "release" in q.by else [store.entry("lions", q.release)]
+    if not entries:
+        store.entry("lions")  # raises StoreNotFound with the hint
+    tables, quality = [], {"defendants_without_a_dated_filing": 0}
+    for entry in sorted(entries, key=lambda e: e.record.get("release_month", e.release)):
+        t = {name: eng.parquet(entry.table_glob(name)) for name in LIONS_TABLES}
+        lead = eng.to_arrow(t["cases"].select("lead_charge").distinct())["lead_charge"]
+        counted = eng.to_arrow(t["part_counts"].select("charge").distinct())["charge"]
+        mapping = ibis.memtable(lions.charge_map(lead.to_pylist() + counted.to_pylist(), rules))
+        districts = ibis.memtable(lions.district_map())
+        tables.append(eng.to_arrow(lions.expression(q, t, mapping, districts, entry.release)))
+        quality["defendants_without_a_dated_filing"] += int(eng.scalar(
+            lions.not_filings(t).count()))
+    latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
+    table = _normalise(idb.finish(q, pa.concat_tables(tables, promote_options="permissive")))
+    meta = base_meta(q, latest, rules, eng.name)
+    meta["releases"] = [e.release for e in entries]
+    meta["provisional_months"] = {e.release: provisional_months(e.release) for e in entries}
+    meta["partial_years"] = []
+    meta["data_quality"] = quality
+    return Result(table, meta)
 
 
 def _normalise(table: pa.Table) -> pa.Table:
@@ -79,41 +96,9 @@ def _normalise(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
-def build_meta(q: Query, entry: Entry, rules, eng, defendants, table: pa.Table) -> dict:
-    record = entry.record
-    years = sorted(int(y) for y in record.get("by_fiscal_year", {}) if y != "unknown")
-    partial = years[-1:] if years else []
-    basis = q.spec.basis
-    flag = idb.flag_column(q)
-    return {
-        "measure": q.measure,
-        "summary": q.spec.summary,
-        "by": list(q.by),
-        "where": q.where(),
-        "options": {"transfers": q.transfers, "charge_basis": idb.charge_basis(q),
-                    "any_charge": q.any_charge},
-        "source": q.source,
-        "release": entry.release,
-        "files": [{k: f[k] for k in ("name", "size", "sha256")} for f in record["files"]],
-        "data_as_of": record.get("data_as_of"),
-        "synthetic": bool(record.get("synthetic")),
-        "rules_version": RULES_VERSION,
-        "charge_rules": {"file": rules.path.rsplit("/", 1)[-1], "sha256": rules.sha256,
-                         "citation_table_sha256": charges.citation_table_sha256()},
-        "tool_version": __version__,
-        "engine": eng.name,
-        "partial_years": partial,
-        "rule": RULE_TEXT[basis].format(flag=flag.upper()),
-        "data_quality": _quality(q, eng, defendants, entry),
-        "coverage": COVERAGE[q.source],
-        "citation": _citation(record),
-    }
-
-
-def _quality(q: Query, eng, defendants, entry: Entry) -> dict:
+def _idb_quality(q: Query, eng, defendants, entry: Entry) -> dict:
     flag, date = idb.flag_column(q), idb.date_column(q)
-    per = derived.quality(eng, defendants, entry.path, flag, date)
-    rows = per.to_pylist()
+    rows = derived.quality(eng, defendants, entry.path, flag, date).to_pylist()
     keep = [r for r in rows
             if (q.from_year is None or r["fiscalyr"] >= q.from_year)
             and (q.to_year is None or r["fiscalyr"] <= q.to_year)
@@ -126,11 +111,3 @@ def _quality(q: Query, eng, defendants, entry: Entry) -> dict:
             r["date_in_other_fiscal_year"] for r in keep),
         f"{flag}_minus_8_in_release": missing_flags.get(flag, 0),
     }
-
-
-def _citation(record: dict) -> str:
-    files = "; ".join(f"{f['name']} sha256 {f['sha256'][:16]}..." for f in record["files"])
-    return (f"Federal Judicial Center, Integrated Database, criminal defendants FY1996-present"
-            f" ({files}), data as of {record.get('data_as_of')}; counted by crossings "
-            f"{__version__}, rules {RULES_VERSION}"
-            + (". SYNTHETIC SAMPLE DATA, not real cases" if record.get("synthetic") else ""))

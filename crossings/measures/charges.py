@@ -205,3 +205,39 @@ def classify_fjc(citation: str | None, d2: str | None, offense_code: str | None,
 def slot_is_empty(citation, d2, offense_code) -> bool:
     """An unused charge slot (every field missing): not a charge at all."""
     return not (present(citation) or present(d2) or present(offense_code))
+
+
+# --- the prosecutors' notation (LIONS) ----------------------------------------------
+#: Title, optional spaces, colon, section (padded with zeros), the rest.
+LIONS_CHARGE = re.compile(r"^\s*0*(?P<title>[0-9]+)\s*:\s*0*(?P<section>[0-9]+)(?P<rest>.*)$")
+LIONS_SUBSECTION = re.compile(r"^[()A-Za-z0-9.\- ]*$")
+
+
+def lions_statute(charge: str | None, rules: ChargeRules) -> Statute | None:
+    """The statute a LIONS charge names, or None when it cannot be read with certainty.
+
+    The section is matched on its number, the subsection kept as its own field:
+    ``1325(a)(1)``, ``1325a1`` and ``01325`` are all section 1325. Where the rules
+    say a letter names a section (1324), a letter written straight after the number
+    is that section (``1324a``) while ``1324(a)(1)(A)(ii)`` is section 1324; a
+    letter followed by more characters (``1324a1``) is ambiguous: unreadable.
+    A redaction (``*``), an empty charge or garbage is unreadable too.
+    """
+    if charge is None or "*" in charge or not charge.strip():
+        return None
+    m = LIONS_CHARGE.match(charge)
+    if not m or not LIONS_SUBSECTION.match(m["rest"]):
+        return None
+    title, section, rest = m["title"], m["section"] or "0", m["rest"].strip()
+    if f"{title}:{section}" in rules.section_letters and rest[:1].isalpha():
+        if rest[1:].strip():
+            return None  # 1324a followed by more: 1324a(...) or 1324(a)...? Not certain.
+        return Statute(title, section + rest[0].lower(), "")
+    subsection = re.sub(r"[()\s.\-]", "", rest).upper()
+    return Statute(title, section, subsection)
+
+
+def classify_lions(charge: str | None, rules: ChargeRules) -> str:
+    """The category of a LIONS charge string (``unreadable`` when not certain)."""
+    statute = lions_statute(charge, rules)
+    return UNREADABLE if statute is None else rules.by_statute(statute)

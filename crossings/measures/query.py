@@ -27,6 +27,7 @@ class Measure:
     summary: str = ""
 
 
+BOTH = ("idb", "lions")
 SENTENCE_COLUMNS = ("convicted", "known_term", "prison", "median_prison_months",
                     "mean_prison_months", "p25_prison_months", "p75_prison_months",
                     "life_or_death", "no_sentence", "sealed", "missing")
@@ -34,13 +35,14 @@ SPEED_COLUMNS = ("terminated", "dated", "median_days", "p90_days", "share_within
                  "share_within_7_days")
 
 MEASURES = {m.name: m for m in (
-    Measure("filings", "filing", summary="defendants filed"),
-    Measure("terminations", "termination", summary="defendants whose cases ended"),
+    Measure("filings", "filing", summary="defendants filed", sources=BOTH),
+    Measure("terminations", "termination", summary="defendants whose cases ended",
+            sources=BOTH),
     Measure("convictions", "termination", convicted_only=True,
-            summary="terminated defendants convicted"),
+            summary="terminated defendants convicted", sources=BOTH),
     Measure("pending", "pending", summary="defendants pending at the end of the year"),
     Measure("sentences", "termination", SENTENCE_COLUMNS, convicted_only=True,
-            summary="prison terms of convicted defendants"),
+            summary="prison terms of convicted defendants", sources=BOTH),
     Measure("dispositions", "termination", group=("disposition",),
             summary="terminated defendants by final disposition"),
     Measure("speed", "termination", SPEED_COLUMNS,
@@ -55,6 +57,8 @@ MEASURES = {m.name: m for m in (
 DIMENSIONS = {
     "idb": ("fiscal_year", "month", "district", "circuit", "border", "charge", "statute",
             "offense_level"),
+    "lions": ("fiscal_year", "month", "district", "circuit", "border", "charge", "statute",
+              "offense_level", "court", "agency", "country", "program", "release"),
 }
 
 
@@ -124,8 +128,12 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
                              f"{', '.join(FILTERS)}")
     _check_choice("transfers", transfers, TRANSFERS)
     _check_choice("charge basis", charge_basis, CHARGE_BASES)
+    if source == "lions" and (transfers != "exclude" or charge_basis != "default"):
+        raise InvalidRequest("--transfers and --charge-basis apply to the court file (idb) only")
     if charge_basis == "filing" and spec.basis != "termination":
         raise InvalidRequest("--charge-basis filing applies to termination measures only")
+    if release is not None and "release" in by:
+        raise InvalidRequest("--release picks one release; --by release shows them all")
     if any_charge and measure == "plea_down":
         raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
     border = where.get("border")
