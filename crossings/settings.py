@@ -35,10 +35,11 @@ LIONS_INDEX_URL = (
 BLOCK_BYTES = 8 << 20
 
 #: Rows buffered per fiscal-year partition before a Parquet row group is written.
-ROW_GROUP_ROWS = 256_000
+ROW_GROUP_ROWS = 128_000
 
-#: Upper bound on rows buffered across all partitions before the largest is flushed.
-BUFFER_ROWS = 1_200_000
+#: Bytes of typed rows buffered across all partitions before the largest is written
+#: early: what bounds memory when the file is not sorted by year.
+BUFFER_BYTES = 384 << 20
 
 #: Parquet compression for the store.
 PARQUET_COMPRESSION = "zstd"

@@ -82,7 +82,7 @@ def test_crlf_and_lf_give_the_same_rows(tmp_path):
 
 def test_partitioned_by_fiscal_year_whatever_the_order(tmp_path, store, monkeypatch):
     monkeypatch.setattr(settings, "ROW_GROUP_ROWS", 3)
-    monkeypatch.setattr(settings, "BUFFER_ROWS", 5)
+    monkeypatch.setattr(settings, "BUFFER_BYTES", 4000)
     years = [2003, 1999, 2003, 2020, 1999, 2003, 2011, 2020, 1999, 2003, 2011]
     rows = [row(FISCALYR=y, DOCKET=f"{i:07d}") for i, y in enumerate(years)]
     report = ingest(write(tmp_path / "cr96on.txt", rows), store)

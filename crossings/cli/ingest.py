@@ -15,6 +15,8 @@ from crossings.store import Store
 def summary_rows(report) -> list[tuple[str, str]]:
     """The ingest summary as (item, value) pairs: what a user needs to trust the load."""
     r = report.record
+    if r.get("source") == "lions":
+        return lions_summary_rows(report)
     rows = r["rows"]
     out = [
         ("status", report.status),
@@ -41,6 +43,61 @@ def summary_rows(report) -> list[tuple[str, str]]:
         out.append((f"file {f['name']}", f"{f['size']:,} bytes, sha256 {f['sha256']}"))
     for s in r.get("skipped", []):
         out.append((f"skipped {Path(s['path']).name}", s["reason"]))
+    out.append(("stored at", r["path"]))
+    if rows["quarantined"]:
+        out.append(("quarantine file", str(Path(r["path"]) / r["quarantine"]["file"])))
+    if report.seconds.get("wall"):
+        out.append(("seconds", f"{report.seconds['wall']:.1f}"))
+    return out
+
+
+def lions_summary_rows(report) -> list[tuple[str, str]]:
+    """The summary of a LIONS release: per table, the log check, and every warning."""
+    r = report.record
+    rows = r["rows"]
+    month = f" ({r['release_month']})" if r.get("release_month") else ""
+    out = [
+        ("status", report.status),
+        ("source", f"lions release {r['release']}{month}"
+                   + (" (SYNTHETIC sample data)" if r.get("synthetic") else "")),
+        ("data as of", f"{r.get('data_as_of')} ({r.get('data_as_of_basis')})"),
+        ("rows read", f"{rows['read']:,}"),
+        ("rows stored", f"{rows['stored']:,}"),
+        ("rows quarantined", f"{rows['quarantined']:,}"),
+        ("check", "read = stored + quarantined"
+         if rows["read"] == rows["stored"] + rows["quarantined"] else "MISMATCH"),
+    ]
+    if rows.get("blank_lines"):
+        out.append(("blank lines skipped", f"{rows['blank_lines']:,}"))
+    for name, t in r.get("tables", {}).items():
+        n = t["rows"]
+        out.append((f"table {name} ({t['lions_table']})",
+                    f"{n['read']:,} read, {n['stored']:,} stored, {n['quarantined']:,} "
+                    f"quarantined, {t['districts']} districts"))
+    check = r.get("row_count_check", {})
+    if check.get("ok") is None:
+        out.append(("row counts vs log", "NOT CHECKED: the release has no log"))
+    else:
+        out.append(("row counts vs log", "ok" if check["ok"] else "MISMATCH (see warnings)"))
+    for reason, n in r.get("quarantine", {}).get("reasons", {}).items():
+        out.append((f"  quarantined: {reason}", f"{n:,}"))
+    quality = r.get("data_quality", {})
+    for label, key in (("impossible dates (null)", "impossible_dates"),
+                       ("redacted values (*)", "redactions")):
+        for column, n in quality.get(key, {}).items():
+            out.append((f"{label}: {column}", f"{n:,}"))
+    if quality.get("stray_carriage_returns"):
+        out.append(("stray CRs replaced by spaces", f"{quality['stray_carriage_returns']:,}"))
+    not_loaded = r.get("not_loaded", [])
+    if not_loaded:
+        size = sum(t["bytes"] for t in not_loaded)
+        out.append(("tables not loaded", f"{len(not_loaded)} ({size:,} bytes): "
+                    + ", ".join(t["table"] for t in not_loaded)))
+    out += [("WARNING", w) for w in r.get("warnings", [])]
+    for f in r["files"]:
+        out.append((f"file {f['name']}", f"{f['size']:,} bytes, sha256 {f['sha256']}"))
+    for s in r.get("skipped", []):
+        out.append((f"skipped {s['path']}", s["reason"]))
     out.append(("stored at", r["path"]))
     if rows["quarantined"]:
         out.append(("quarantine file", str(Path(r["path"]) / r["quarantine"]["file"])))

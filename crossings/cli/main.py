@@ -20,7 +20,7 @@ from crossings import __version__
 from crossings.errors import CrossingsError
 
 #: Command modules, each with ``register(app)``; one module per command.
-COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile", "store_cmd")
+COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile")
 
 app = typer.Typer(
     name="crossings",

@@ -10,7 +10,7 @@ from pathlib import Path
 from crossings.errors import InvalidRequest
 from crossings.progress import ProgressCallback
 
-SOURCES = ("idb",)
+SOURCES = ("idb", "lions")
 
 
 def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = False,
@@ -20,4 +20,8 @@ def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = F
         from crossings.ingest.fjc import ingest_idb
 
         return ingest_idb(path, store, force=force, release=release, progress=progress)
+    if source == "lions":
+        from crossings.ingest.lions import ingest_lions
+
+        return ingest_lions(path, store, force=force, release=release, progress=progress)
     raise InvalidRequest(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}")

@@ -2,8 +2,9 @@
 
 The court file's row order is undocumented, so rows of any year can arrive
 at any time. Rows are buffered per partition and written as a row group when
-a partition has enough of them; when all buffers together pass a bound, the
-largest is written early. Memory therefore stays bounded whatever the order.
+a partition has enough of them; when all buffers together pass a bound, every
+partition is written. Memory therefore stays bounded whatever the order (a
+file sorted by year gets large row groups, a shuffled one smaller ones).
 
 Keys are integers (the court file's fiscal year: ``fy2015``) or text (a LIONS
 district: ``TXS``). A text key is used as the folder name with every
@@ -26,13 +27,15 @@ from crossings import settings
 
 class PartitionedWriter:
     def __init__(self, root: Path, schema: pa.Schema, column: str, prefix: str = "fy",
-                 row_group_rows: int = settings.ROW_GROUP_ROWS,
-                 buffer_rows: int = settings.BUFFER_ROWS, stats_columns: list[str] | None = None):
+                 row_group_rows: int | None = None, buffer_bytes: int | None = None,
+                 stats_columns: list[str] | None = None):
         self.root, self.schema, self.column, self.prefix = root, schema, column, prefix
         self.options = writer_options(schema, stats_columns)
-        self.row_group_rows, self.buffer_rows = row_group_rows, buffer_rows
+        self.row_group_rows = row_group_rows or settings.ROW_GROUP_ROWS
+        self.buffer_bytes = buffer_bytes or settings.BUFFER_BYTES
         self.buffers: dict[int | str, list[pa.Table]] = {}
-        self.buffered: dict[int | str, int] = {}
+        self.buffered: dict[int | str, int] = {}  # rows
+        self.buffered_bytes: dict[int | str, int] = {}
         self.writers: dict[int | str, pq.ParquetWriter] = {}
         self.rows: dict[int | str, int] = {}
 
@@ -40,11 +43,15 @@ class PartitionedWriter:
         for key, part in self._split(table):
             self.buffers.setdefault(key, []).append(part)
             self.buffered[key] = self.buffered.get(key, 0) + part.num_rows
+            self.buffered_bytes[key] = self.buffered_bytes.get(key, 0) + part.nbytes
             self.rows[key] = self.rows.get(key, 0) + part.num_rows
             if self.buffered[key] >= self.row_group_rows:
                 self._flush(key)
-        while sum(self.buffered.values()) > self.buffer_rows:
-            self._flush(max(self.buffered, key=self.buffered.__getitem__))
+        if sum(self.buffered_bytes.values()) > self.buffer_bytes:
+            # Buffered slices share their block's memory, so only writing every
+            # partition releases it: flush them all.
+            for key in sorted(self.buffers):
+                self._flush(key)
 
     def close(self) -> dict[int | str, int]:
         """Write what is buffered, close every file; rows written per partition."""
@@ -85,6 +92,7 @@ class PartitionedWriter:
     def _flush(self, key: int | str) -> None:
         parts = self.buffers.pop(key, [])
         self.buffered.pop(key, None)
+        self.buffered_bytes.pop(key, None)
         if not parts:
             return
         table = pa.concat_tables(parts).combine_chunks()

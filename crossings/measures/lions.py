@@ -280,3 +280,33 @@ def not_filings(t: dict) -> ibis.Table:
     d = defendants(t)
     f = filing_dates(t)
     return d.anti_join(f, list(DEFENDANT_KEY))
+
+
+def own_lead_charges(t: dict) -> ibis.Table:
+    """Per defendant: the charge of their most serious count, the way the court file
+    sorts its slots: the first felony count, else misdemeanor, else petty (by COUNTID)."""
+    pc = t["part_counts"]
+    ranked = pc.mutate(rank=pc.category.cases(*OFFENSE_RANK.items(), else_=0))
+    top = ranked.group_by(list(DEFENDANT_KEY)).aggregate(rank=ranked["rank"].max())
+    best = ranked.join(top, [*DEFENDANT_KEY, "rank"])
+    first = best.group_by(list(DEFENDANT_KEY)).aggregate(countid=best.countid.min())
+    chosen = best.join(first, [*DEFENDANT_KEY, "countid"])
+    return chosen.group_by(list(DEFENDANT_KEY)).aggregate(own_charge=chosen.charge.min())
+
+
+def filing_components(t: dict, mapping: ibis.Table, districts: ibis.Table) -> ibis.Table:
+    """One row per defendant with a filing: the dates and charges reconciliation needs."""
+    d = defendants(t)
+    d = d.join(districts, d.district == districts.lions_district).drop("lions_district")
+    d = d.join(filing_dates(t), list(DEFENDANT_KEY))
+    own = own_lead_charges(t)
+    d = d.left_join(own, list(DEFENDANT_KEY)).select(d, own.own_charge)
+    m = mapping.select("k_charge", "category")
+    case = m.rename(case_charge="category")
+    mine = m.rename(own_category="category", k_own="k_charge")
+    d = d.mutate(k_charge=d.lead_charge.fill_null(""), k_own=d.own_charge.fill_null(""))
+    d = d.left_join(case, "k_charge").select(d, case.case_charge)
+    d = d.left_join(mine, "k_own").select(d, mine.own_category)
+    return d.mutate(own_category=d.own_category.fill_null("unreadable"),
+                    dc_year=fiscal_year(d.dc_date), mg_year=fiscal_year(d.mg_date),
+                    first_year=fiscal_year(d.filed))

@@ -1,0 +1,67 @@
+"""``crossings demo``: the main job on built-in sample data, on one screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from crossings.cli import common
+from crossings.cli.common import Format
+from crossings.cli.ingest import summary_rows
+from crossings.cli.stats import footnotes
+from crossings.demo import DEMO_ROWS, run_demo
+
+
+def _pivot(result) -> tuple[list[str], list[list]]:
+    """Filings by fiscal year (rows) and charge (columns)."""
+    charges = sorted({r["charge"] for r in result.to_pylist()})
+    years: dict[int, dict] = {}
+    for r in result.to_pylist():
+        years.setdefault(r["fiscal_year"], {})[r["charge"]] = r["defendants"]
+    columns = ["fiscal_year", *charges, "total"]
+    rows = [[y, *(years[y].get(c, 0) for c in charges), sum(years[y].values())]
+            for y in sorted(years)]
+    return columns, rows
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo_command(
+        rows: int = typer.Option(DEMO_ROWS, "--rows", help="Rows of synthetic court file."),
+        seed: int = typer.Option(1, "--seed", help="Seed of the sample."),
+        store: Path = typer.Option(None, "--store",
+                                   help="Store for the demo (default: a 'demo' store "
+                                        "beside the real one)."),
+        quiet: bool = common.quiet_option(),
+        fmt: Format = common.format_option(),
+    ) -> None:
+        """Generate a synthetic court file, ingest it, and summarise it.
+
+        Everything here is SYNTHETIC sample data in the real layout: it shows what
+        crossings does, not what happened.
+        """
+        with common.progress_bar(quiet) as update:
+            report = run_demo(store, rows=rows, seed=seed, progress=update)
+        if fmt == Format.json:
+            common.emit_json({"store": str(report.store), "ingest": report.ingest.to_dict(),
+                              "filings": report.filings.to_dict(),
+                              "border": report.border.to_dict(),
+                              "sentences": report.sentences.to_dict()})
+            return
+        common.emit_rows(("item", "value"), summary_rows(report.ingest)[:9], fmt)
+        columns, rows_ = _pivot(report.filings)
+        common.emit_rows(columns, rows_, fmt, title="Immigration filings (defendants)")
+        border = report.border.to_pylist()
+        total = sum(r["defendants"] for r in border) or 1
+        common.emit_rows(("border", "defendants", "share"), [
+            (r["border"], r["defendants"], f"{r['defendants'] / total:.0%}") for r in border],
+            fmt, title="Where they were filed")
+        s = report.sentences.table.select(["fiscal_year", "convicted", "median_prison_months",
+                                           "mean_prison_months", "life_or_death"])
+        common.emit_rows(s.column_names, [list(r.values()) for r in s.to_pylist()], fmt,
+                         title="Illegal re-entry: prison terms (months)")
+        for note in footnotes(report.filings.meta)[:2]:
+            common.message(note, quiet)
+        common.message(f"Try: crossings stats speed --by fiscal_year --charge illegal_entry "
+                       f"--store {report.store}", quiet)

@@ -1,0 +1,204 @@
+"""Setting the court file beside the prosecutors' data, difference by difference.
+
+For each group (fiscal year, charge, district), with ``charge`` each source's
+own lead-charge category:
+
+* ``court_file``: the court file's filings (CTFIL);
+* ``lions_district``: the prosecutors' defendants with a dated district-court
+  filing, by the fiscal year of that filing and the case's LEAD_CHARGE;
+* ``lions_all``: every prosecuted defendant with a dated magistrate or
+  district filing, by the fiscal year of the earliest (magistrate-only included).
+
+The differences, itemised by cause, add up exactly::
+
+    lions_district = court_file + transfers + lead_charge + residual
+    lions_all      = lions_district + date_basis + magistrate_only
+
+* ``transfers``: defendants the court file counts only as transfer-ins
+  (CTFILTRN - CTFIL);
+* ``lead_charge``: the case's LEAD_CHARGE (one per case, chosen by the
+  prosecutor) against each defendant's own most serious count;
+* ``date_basis``: dating a case moved from magistrate to district court by its
+  magistrate filing instead of its district filing;
+* ``magistrate_only``: defendants who never reached district court (mostly
+  petty 8 U.S.C. 1325 cases: the court file does not report them);
+* ``residual``: whatever the named causes do not explain; shown, never hidden.
+
+Guam and the Northern Mariana Islands share one U.S. Attorney's office and
+one LIONS code, so both sources report them as one district, ``93+94``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+from crossings.codebook.tables import data_path
+from crossings.errors import InvalidRequest
+from crossings.measures import charges, lions, measure
+from crossings.measures.charges import IMMIGRATION
+from crossings.measures.engine import get_engine
+from crossings.measures.meta import RULES_VERSION, citation
+from crossings.measures.query import resolve_district
+from crossings.measures.result import Result
+from crossings.store import Store
+
+DIMENSIONS = ("fiscal_year", "charge", "district")
+COLUMNS = ("court_file", "lions_district", "lions_all", "transfers", "lead_charge",
+           "date_basis", "magistrate_only", "residual")
+PUBLISHED_FILE = data_path("published", "published-figures.csv")
+
+
+def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
+              from_year: int | None = None, to_year: int | None = None,
+              store: Store | str | None = None, idb_release: str | None = None,
+              lions_release: str | None = None, engine: str = "duckdb",
+              published: bool = False) -> Result:
+    by = tuple(b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip())
+    for dim in by:
+        if dim not in DIMENSIONS:
+            raise InvalidRequest(f"reconcile groups by {', '.join(DIMENSIONS)}, not {dim!r}")
+    store = store if isinstance(store, Store) else Store(store)
+    where = {"from_year": from_year, "to_year": to_year}
+    codes = (resolve_district(district),) if district else ()
+    groups: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    court = _court_file(by, codes, where, store, idb_release, engine)
+    for key, values in court.items():
+        groups[key].update(values)
+    lions_entry = store.entry("lions", lions_release)
+    for key, values in _prosecutors(by, codes, where, lions_entry, engine).items():
+        groups[key].update(values)
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple(str(v) for v in k)):
+        g = groups[key]
+        g["residual"] = (g["lions_district"] - g["court_file"] - g["transfers"]
+                         - g["lead_charge"])
+        rows.append({**dict(zip(by, key, strict=True)), **{c: g[c] for c in COLUMNS}})
+    table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
+    idb_entry = store.entry("idb", idb_release)
+    meta = _meta(by, codes, where, idb_entry, lions_entry)
+    if published:
+        meta["published"] = compare_published(rows, by)
+    return Result(table, meta)
+
+
+def _district_key(code: str) -> str:
+    return lions.GUAM_AND_NMI if code in ("93", "94") else code
+
+
+def _court_file(by, codes, where, store, release, engine) -> dict:
+    """court_file and transfers from the court file, keyed like the LIONS groups."""
+    where = {k: v for k, v in where.items() if v is not None}
+    if codes:
+        where["district"] = ["93", "94"] if codes[0] in ("93", "94") else list(codes)
+    out: dict[tuple, dict] = defaultdict(dict)
+    for column, transfers in (("court_file", "exclude"), ("_with_transfers", "include")):
+        result = measure("filings", by=list(by), where=where, store=store, release=release,
+                         transfers=transfers, engine=engine)
+        for row in result.to_pylist():
+            key = tuple(_district_key(row[d]) if d == "district" else row[d] for d in by)
+            out[key][column] = out[key].get(column, 0) + row["defendants"]
+    for values in out.values():
+        values["transfers"] = values.pop("_with_transfers", 0) - values.get("court_file", 0)
+    return out
+
+
+def _prosecutors(by, codes, where, entry, engine) -> dict:
+    eng = get_engine(engine)
+    t = {name: eng.parquet(entry.table_glob(name)) for name in (
+        "cases", "participants", "court_histories", "part_courts", "part_counts")}
+    rules = charges.load_rules()
+    values = (eng.to_arrow(t["cases"].select("lead_charge").distinct())["lead_charge"]
+              .to_pylist() + eng.to_arrow(t["part_counts"].select("charge").distinct())[
+              "charge"].to_pylist())
+    d = lions.filing_components(t, ibis.memtable(lions.charge_map(values, rules)),
+                                ibis.memtable(lions.district_map()))
+    if codes:
+        d = d.filter(d.district.isin(lions.lions_districts(codes)))
+    has_dc = d.dc_date.notnull()
+    parts = {
+        "lions_district": (d.filter(has_dc), "dc_year", "case_charge"),
+        "_own": (d.filter(has_dc), "dc_year", "own_category"),
+        "_dc_by_first": (d.filter(has_dc), "first_year", "case_charge"),
+        "magistrate_only": (d.filter(~has_dc & d.mg_date.notnull()), "mg_year", "case_charge"),
+    }
+    out: dict[tuple, dict] = defaultdict(dict)
+    for column, (rows, year, charge) in parts.items():
+        for row in _count(eng, rows, by, year, charge, where):
+            key = tuple(row[dim] for dim in by)
+            out[key][column] = out[key].get(column, 0) + row["n"]
+    for v in out.values():
+        v["lead_charge"] = v.get("lions_district", 0) - v.pop("_own", 0)
+        v["date_basis"] = v.pop("_dc_by_first", 0) - v.get("lions_district", 0)
+        v["lions_all"] = (v.get("lions_district", 0) + v["date_basis"]
+                          + v.get("magistrate_only", 0))
+    return out
+
+
+def _count(eng, rows: ibis.Table, by, year: str, charge: str, where: dict) -> list[dict]:
+    if where.get("from_year") is not None:
+        rows = rows.filter(rows[year] >= where["from_year"])
+    if where.get("to_year") is not None:
+        rows = rows.filter(rows[year] <= where["to_year"])
+    columns = {"fiscal_year": rows[year], "charge": rows[charge], "district": rows.fjc_district}
+    keyed = rows.mutate(**{dim: columns[dim] for dim in by})
+    grouped = keyed.group_by(list(by)).aggregate(n=keyed.count()) if by else keyed.aggregate(
+        n=keyed.count())
+    return eng.to_arrow(grouped).to_pylist()
+
+
+def _meta(by, codes, where, idb_entry, lions_entry) -> dict:
+    return {
+        "by": list(by), "district": list(codes),
+        "where": {k: v for k, v in where.items() if v is not None},
+        "columns": {
+            "court_file": "court-file filings (CTFIL = 1), lead filing charge",
+            "lions_district": "prosecutors' defendants with a district-court filing, by its "
+                              "fiscal year and the case's LEAD_CHARGE",
+            "lions_all": "prosecutors' defendants with a magistrate or district filing, by "
+                         "the earliest, magistrate-only included",
+            "transfers": "court-file transfer-in filings (CTFILTRN - CTFIL)",
+            "lead_charge": "case LEAD_CHARGE against each defendant's own most serious count",
+            "date_basis": "dated by the magistrate filing instead of the district filing",
+            "magistrate_only": "never reached district court (mostly petty 8 U.S.C. 1325)",
+            "residual": "what the named causes do not explain",
+        },
+        "identities": ["lions_district = court_file + transfers + lead_charge + residual",
+                       "lions_all = lions_district + date_basis + magistrate_only"],
+        "rules_version": RULES_VERSION,
+        "sources": {"idb": {"release": idb_entry.release,
+                            "citation": citation("idb", idb_entry.record),
+                            "synthetic": bool(idb_entry.record.get("synthetic"))},
+                    "lions": {"release": lions_entry.release,
+                              "citation": citation("lions", lions_entry.record),
+                              "synthetic": bool(lions_entry.record.get("synthetic"))}},
+        "synthetic": bool(idb_entry.record.get("synthetic")
+                          or lions_entry.record.get("synthetic")),
+        "note": "Guam and the Northern Mariana Islands are one district here (93+94).",
+    }
+
+
+def published_figures(path: Path = PUBLISHED_FILE) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def compare_published(rows: list[dict], by) -> list[dict]:
+    """Each published figure beside crossings' nearest comparable number."""
+    out = []
+    for fig in published_figures():
+        year = int(fig["fiscal_year"])
+        cats = IMMIGRATION if fig["charge"] == "immigration" else (fig["charge"],)
+        column = fig["compare_with"]
+        if "fiscal_year" not in by:
+            computed = None
+        else:
+            computed = sum(r[column] for r in rows if r["fiscal_year"] == year
+                           and ("charge" not in by or r["charge"] in cats)) or None
+        out.append({**fig, "value": int(fig["value"]), "computed": computed,
+                    "difference": None if computed is None else computed - int(fig["value"])})
+    return out
