@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -14,11 +15,13 @@ import pytest
 from conftest import run_cli
 from lions_fixture import record, write_release
 
+from crossings import settings
 from crossings.codebook import lions as codebook
 from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
 from crossings.ingest import ingest
 from crossings.ingest.lions_log import parse_log
 from crossings.ingest.lions_readme import check_layout, parse_listing, parse_readme
+from crossings.ingest.lions_records import record_blocks
 from crossings.ingest.quarantine import read_quarantine
 from crossings.store import Store
 
@@ -229,7 +232,8 @@ def test_extracted_files_and_crlf(tmp_path, store):
     report = ingest(release, store, source="lions")
     assert report.record["rows"]["stored"] == 2 and report.record["row_count_check"]["ok"]
     assert rows(store, "participants", "partid, role")[0] == {"partid": 11, "role": "D"}
-    assert {f["name"] for f in report.record["files"]} >= {"gs_case.txt", "SEPFY2018.txt"}
+    names = {f["name"] for f in report.record["files"]}
+    assert {"DISK01/gs_case.txt", "DISK01/README.TXT", "SEPFY2018.txt"} <= names
 
 
 def test_participants_over_several_disks_with_gaps(tmp_path, store):
@@ -412,3 +416,87 @@ def test_cli_json(tmp_path):
                     "--force", "--quiet")
     assert table.returncode == 0, table.stderr
     assert "GS_CASE: the log says 2 records, 1 were read" in " ".join(table.stdout.split())
+
+
+# --- blocks and line numbers ----------------------------------------------------------------
+@pytest.mark.parametrize(("newline", "zipped"), [("\n", True), ("\r\n", True), ("\n", False)])
+def test_line_numbers_survive_block_boundaries(tmp_path, store, monkeypatch, newline, zipped):
+    monkeypatch.setattr(settings, "BLOCK_BYTES", 1500)  # a few records a block
+    items, where = [], {}
+    for i in range(60):
+        items.append({**CASE, "ID": f"C{i:05d}"})
+        where[f"C{i:05d}"] = len(items)
+        if i % 7 == 3:
+            items.append("a short line")
+        if i % 11 == 5:
+            items.append("")
+    write_release(tmp_path / "r", {"GS_CASE": items}, newline=newline, zipped=zipped)
+    report = ingest(tmp_path / "r", store, source="lions")
+    assert report.record["rows"] == {"read": 69, "stored": 60, "quarantined": 9,
+                                     "blank_lines": 5}
+    got = {r["caseid"]: r["source_line"] for r in rows(store, "cases", "caseid, source_line")}
+    assert got == where
+    lines = [int(q["line"]) for q in read_quarantine(store.entry("lions").path /
+                                                      "quarantine.csv")]
+    assert lines == [i + 1 for i, item in enumerate(items) if item == "a short line"]
+
+
+def test_a_last_record_without_a_newline(tmp_path, store):
+    write_release(tmp_path / "r", {"GS_CASE": [CASE, {**CASE, "ID": "2"}]})
+    disk = tmp_path / "r" / "DISK01.zip"
+    with zipfile.ZipFile(disk) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    members["gs_case.txt"] = members["gs_case.txt"].rstrip(b"\n")
+    with zipfile.ZipFile(disk, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    report = ingest(tmp_path / "r", store, source="lions")
+    assert report.record["rows"]["stored"] == 2 and report.record["row_count_check"]["ok"]
+
+
+def test_a_stray_line_feed_inside_a_record_keeps_its_place(tmp_path, store):
+    # Records are framed by their length: a LF that occupies a character
+    # position inside a record is a stray character, like a stray CR.
+    raw = record("GS_CASE", {**CASE, "TYPE": "A\nB"}).decode("latin-1")
+    cases = [CASE, raw, {**CASE, "ID": "3"}]
+    report = ingest(write_release(tmp_path / "r", {"GS_CASE": cases}), store, source="lions")
+    assert report.record["data_quality"]["control_characters"] == 1
+    assert report.record["row_count_check"]["ok"] is True
+    got = rows(store, "cases", "caseid, type, source_line")
+    assert [(r["type"], r["source_line"]) for r in got] == [("1", 1), ("A B", 2), ("1", 3)]
+
+
+def test_a_stray_cr_outside_the_kept_columns_changes_nothing(tmp_path, store):
+    raw = record("GS_CASE", {**CASE, "NAME": "A\rB", "UPDATE_USER": "X\r"}).decode("latin-1")
+    crlf = write_release(tmp_path / "crlf", {"GS_CASE": [raw, CASE]}, newline="\r\n")
+    report = ingest(write_release(tmp_path / "r", {"GS_CASE": [raw]}), store, source="lions")
+    assert report.record["rows"]["stored"] == 1
+    assert report.record["data_quality"]["stray_carriage_returns"] == 2  # counted, not read
+    report = ingest(crlf, Store(tmp_path / "s2"), source="lions")
+    assert report.record["rows"]["stored"] == 2
+    assert report.record["data_quality"]["stray_carriage_returns"] == 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_record_blocks_cut_whole_lines_and_count_them(seed):
+    rng = random.Random(seed)
+    length = 9
+    newline = rng.choice([b"\n", b"\r\n"])
+    lines = [rng.choice([b"x" * length, b"y" * length, b"", b"short", b"z" * 30])
+             if rng.random() < 0.2 else bytes([65 + i % 26]) * length for i in range(400)]
+    data = b"".join(line + newline for line in lines)
+    if seed % 2:
+        data = data[:-len(newline)]  # no final newline
+    chunks, at = [], 0
+    while at < len(data):
+        step = rng.choice([1, 7, 50, 333, 1000])
+        chunks.append(data[at:at + step])
+        at += step
+    blocks = list(record_blocks(chunks, length, rng.choice([11, 40, 200])))
+    assert b"".join(bytes(b.data) for b in blocks) == data
+    line = 1
+    for i, block in enumerate(blocks):
+        assert (block.index, block.first_line) == (i, line)
+        body = bytes(block.data)
+        assert i == len(blocks) - 1 or body.endswith(b"\n")
+        line += body.count(b"\n")

@@ -1,7 +1,7 @@
-"""``crossings fetch idb``: download the FJC's court file, verify it, optionally ingest it.
+"""``crossings fetch idb`` and ``crossings fetch lions``: download, verify, optionally ingest.
 
-``fetch`` is a group so that other sources (``crossings fetch lions``) can be
-added beside ``idb``; the work itself is in :mod:`crossings.fetch`.
+``fetch`` is a group with one command per source; the work itself is in
+:mod:`crossings.fetch`.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from crossings import settings
 from crossings.cli import common
 from crossings.cli.common import Format
 from crossings.cli.ingest import summary_rows
 from crossings.fetch.idb import fetch_idb
+from crossings.fetch.lions import fetch_lions
 from crossings.ingest import ingest
 from crossings.store import Store
 
@@ -91,14 +93,88 @@ def fetch_idb_command(
         common.emit_rows(("item", "value"), rows, fmt)
 
 
-def _ingest(path: Path, store: Path | None, force: bool, quiet: bool):
+def _ingest(path: Path, store: Path | None, force: bool, quiet: bool, *,
+            source: str = "idb", release: str | None = None):
     target = Store(store)
     with common.progress_bar(quiet) as update:
-        report = ingest(path, target, source="idb", force=force, progress=update)
+        report = ingest(path, target, source=source, force=force, release=release,
+                        progress=update)
     if report.status == "unchanged":
         common.message("already loaded (same SHA-256): nothing to ingest; --force ingests "
                        "again", quiet)
     return report, target
+
+
+def lions_fetch_rows(result) -> list[tuple[str, str]]:
+    """The LIONS fetch summary as (item, value) pairs."""
+    rows = [
+        ("release", result.release),
+        ("why this release", result.how),
+        ("name read from", result.named_from),
+        ("listed on the page", ", ".join(result.available)),
+        ("release page", result.page_url),
+        ("folder", str(result.folder)),
+    ]
+    for f in result.files:
+        check = (f"verified: {f.members} members inflate to {f.member_bytes:,} bytes, "
+                 "CRC-32 matches" if f.verified else "not a zip: nothing to verify")
+        again = " (kept from an earlier run)" if f.reused else ""
+        rows.append((f"file {f.name}", f"{f.size:,} bytes, sha256 {f.sha256}; {check}{again}"))
+    rows += [("record", str(result.record_path)), ("fetched at", result.fetched_at)]
+    rows += [("warning", w) for w in result.warnings]
+    return rows
+
+
+RELEASE_OPTION = typer.Option(None, "--release", show_default=False,
+                              help="Release to fetch, e.g. JUNFY2025 (default: the latest "
+                                   "the page lists).")
+INDEX_URL_OPTION = typer.Option(settings.LIONS_INDEX_URL, "--index-url",
+                                help="DOJ's national caseload page that lists the releases.")
+LIONS_DEST_OPTION = typer.Option(None, "--dest", show_default=False,
+                                 help="Folder for the release folders (default: "
+                                      "STORE/downloads/lions).")
+LIONS_INGEST_OPTION = typer.Option(False, "--ingest",
+                                   help="Ingest the release into the store once every zip "
+                                        "is verified.")
+LIONS_FORCE_OPTION = typer.Option(False, "--force",
+                                  help="With --ingest: ingest even if the same files are "
+                                       "loaded.")
+
+
+@fetch_app.command("lions")
+def fetch_lions_command(
+    release: str = RELEASE_OPTION,
+    index_url: str = INDEX_URL_OPTION,
+    dest: Path = LIONS_DEST_OPTION,
+    then_ingest: bool = LIONS_INGEST_OPTION,
+    store: Path = STORE_OPTION,
+    force: bool = LIONS_FORCE_OPTION,
+    quiet: bool = QUIET_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Download a LIONS release's DISK zips from DOJ's page and verify every one.
+
+    The release folder is DEST/RELEASE (e.g. JUNFY2025); fetch.json in it
+    records each file's address, size and SHA-256. A cut download resumes,
+    and disks verified by an earlier run are not fetched again.
+    """
+    dest_dir = dest or settings.resolve_store_dir(store) / "downloads" / "lions"
+    with common.progress_bar(quiet) as update:
+        result = fetch_lions(dest_dir, release=release, index_url=index_url, progress=update)
+    for warning in result.warnings:
+        common.message(f"[yellow]warning[/] {escape(warning)}", quiet)
+    common.message(escape(f"fetched {result.release} into {result.folder} ({result.how})"),
+                   quiet)
+    payload, rows = result.to_dict(), lions_fetch_rows(result)
+    if then_ingest:
+        report, target = _ingest(result.folder, store, force, quiet, source="lions",
+                                 release=result.release)
+        payload["ingest"] = {"store": str(target.root), **report.to_dict()}
+        rows += [(f"ingest: {item}", value) for item, value in summary_rows(report)]
+    if fmt == Format.json:
+        common.emit_json(payload)
+    else:
+        common.emit_rows(("item", "value"), rows, fmt)
 
 
 def register(app: typer.Typer) -> None:

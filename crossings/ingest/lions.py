@@ -86,10 +86,7 @@ class Member:
     size: int
     path: Path  # the zip, or the loose file
     info: object = None  # zipfile.ZipInfo for a zip member
-
-    @property
-    def label(self) -> str:
-        return f"{self.path.name}:{self.info.filename}" if self.info else self.path.name
+    label: str = ""  # for messages: "DISK01.zip:gs_case.txt", "DISK01/README.TXT"
 
     def stream(self, digest: streams.FileDigest | None = None) -> streams.ByteStream:
         if self.info is not None:
@@ -161,18 +158,21 @@ def discover(path: Path) -> Release:
 
 
 def _members(path: Path, release: Release) -> list[Member]:
+    root = path if path.is_dir() else path.parent
     files = [path] if path.is_file() else sorted(
         (p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")),
         key=_natural)
     members = []
     for f in files:
+        where = f.relative_to(root).as_posix()
         if f.suffix.lower() == ".zip":
             release.zips.append(f)
             with streams.open_zip(f) as archive:
                 infos = [i for i in archive.infolist() if not i.is_dir()]
-            members += [Member(Path(i.filename).name, i.file_size, f, i) for i in infos]
+            members += [Member(Path(i.filename).name, i.file_size, f, i,
+                               f"{where}:{i.filename}") for i in infos]
         else:
-            members.append(Member(f.name, f.stat().st_size, f))
+            members.append(Member(f.name, f.stat().st_size, f, None, where))
     seen: dict[str, Member] = {}
     for m in members:
         if TABLE_FILE.match(m.name):
@@ -209,8 +209,10 @@ def _read_doc(release: Release, m: Member) -> None:
     if counted:
         release.log_files.append(m.label)
         _merge_log(release, counted, m.label)
-    if name:  # a log's name comes before a readme's
-        release.names.insert(0, name) if counted else release.names.append(name)
+    if name and counted:  # a log's name comes before a readme's
+        release.names.insert(0, name)
+    elif name:
+        release.names.append(name)
 
 
 def _merge_log(release: Release, counts: dict[str, LogCount], label: str) -> None:
@@ -227,7 +229,8 @@ def _table_of(stem: str, layouts: dict[str, TableLayout]) -> tuple[str, str | No
     if stem in layouts or stem in KEPT:
         return stem, None
     prefix, _, suffix = stem.rpartition("_")
-    if prefix in layouts and (suffix in codebook.districts() or _SUFFIX.match(suffix)):
+    known = prefix in layouts or prefix in KEPT
+    if known and (suffix in codebook.districts() or _SUFFIX.match(suffix)):
         return prefix, suffix
     return stem, None
 
@@ -532,14 +535,15 @@ def _as_of(name: str, month, latest) -> dict:
 
 
 def _files(release: Release, tallies, digests: dict[Path, str]) -> list[dict]:
-    read = {f.member.label for files in release.tables.values() for f in files}
+    read = {(f.member.path, f.member.info.filename) for files in release.tables.values()
+            for f in files if f.member.info is not None}
+    root = release.root if release.root.is_dir() else release.root.parent
     out = []
     for p in release.identity_files():
-        entry = {"name": p.name, "size": p.stat().st_size, "sha256": digests.get(p)}
+        entry = {"name": p.relative_to(root).as_posix(), "size": p.stat().st_size,
+                 "sha256": digests.get(p)}
         if p in release.zips:
-            with streams.open_zip(p) as archive:
-                names = [i.filename for i in archive.infolist()]
-            entry["members_read"] = [n for n in names if f"{p.name}:{n}" in read]
+            entry["members_read"] = sorted(name for path, name in read if path == p)
         out.append(entry)
     return out
 

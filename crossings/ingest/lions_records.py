@@ -15,10 +15,10 @@ so each is reported rather than silently applied):
 * records are framed by their length: the terminator (LF or CRLF) is where
   the record length puts it. A **stray CR inside a record** occupies a
   character position: it is replaced by a space and the record keeps its
-  length (counted as ``stray_carriage_returns`` where it falls in a kept
-  column; other control bytes there, a LF or a tab, likewise, as
-  ``control_characters``). A stray CR in a column that is not kept is never
-  read, so it changes nothing;
+  length (every stray CR is counted, as ``stray_carriage_returns``; one in a
+  column that is not kept is never read, so it changes nothing). Other
+  control bytes in a kept column, a LF or a tab, become spaces too
+  (``control_characters``);
 * a line of the wrong length is quarantined (``record_length``); a line of
   spaces only is skipped and counted as blank;
 * text is latin-1; VARCHAR2 values are stripped of spaces, empty -> null;
@@ -168,7 +168,7 @@ class RecordsResult:
     table: pa.Table
     quarantined: list[Quarantined] = field(default_factory=list)
     blank_lines: int = 0
-    stray_crs: int = 0  # in kept columns, replaced by spaces
+    stray_crs: int = 0  # CRs inside records (replaced by spaces where a kept column has one)
     control_characters: int = 0  # other control bytes in kept columns, replaced too
     impossible_dates: Counter = field(default_factory=Counter)  # store column -> n
     redactions: Counter = field(default_factory=Counter)  # store column -> n
@@ -187,18 +187,28 @@ class _Records:
     lines: np.ndarray  # (n,) 0-based line index within the block
     odd: list  # [(line index, raw bytes)] of wrong-length lines
     blank: int = 0
+    terminator_crs: int = 0  # CRs that end lines (CRLF), as opposed to stray ones
+
+
+@dataclass(frozen=True)
+class RecordBlock(Block):
+    """A block that is a view into a larger buffer (``source[start:start + len(data)]``),
+    so the buffer's fast ``find`` and ``count`` can be used on it."""
+
+    source: bytes = b""
+    start: int = 0
 
 
 def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Iterator[Block]:
-    """Blocks of about ``block_bytes`` of whole records, cut without scanning the text.
+    """Blocks of at most about ``block_bytes`` of whole records, cut without scanning.
 
     Records are framed by their fixed length: a block is cut at a multiple of
     the stride (record + terminator) and is *framed* when every stride-th byte
-    is the terminator, a strided check that reads one byte per record. Its
+    is the terminator, a strided check that reads one byte per record; its
     line count is then its length over the stride. Only a block that is not
     framed (a record of the wrong length, a blank line) is cut at its last
-    newline and has its newlines counted. The block is a view of the inflated
-    bytes, not a copy.
+    newline and has its newlines counted. Blocks are views of the inflated
+    bytes, not copies.
     """
     pending: list[bytes] = []
     size, line, index, stride = 0, 1, 0, 0
@@ -209,21 +219,33 @@ def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Ite
             continue
         data = pending[0] if len(pending) == 1 else b"".join(pending)
         stride = stride or _stride(data, length)
-        cut = len(data) - len(data) % stride
-        if cut and _framed(np.frombuffer(data, np.uint8, count=cut), stride, length):
-            lines = cut // stride
-        else:
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:  # no newline yet: keep reading
-                pending, size = [data], len(data)
-                continue
-            lines = data.count(b"\n", 0, cut)
-        yield Block(memoryview(data)[:cut], line, index)
-        line, index = line + lines, index + 1
-        rest = data[cut:]
+        start = 0
+        while len(data) - start >= block_bytes:
+            cut, lines = _cut(data, start, start + block_bytes, stride, length)
+            if cut is None:  # one line longer than what is read so far
+                break
+            yield RecordBlock(memoryview(data)[start:cut], line, index, data, start)
+            line, index, start = line + lines, index + 1, cut
+        rest = data[start:] if start else data
         pending, size = ([rest], len(rest)) if rest else ([], 0)
     if size:
         yield Block(b"".join(pending), line, index)
+
+
+def _cut(data: bytes, start: int, limit: int, stride: int, length: int):
+    """(end of the block starting at ``start``, its line count), or (None, 0)."""
+    records = (limit - start) // stride
+    if records:
+        cut = start + records * stride
+        if _framed(np.frombuffer(data, np.uint8, count=cut - start, offset=start), stride,
+                   length):
+            return cut, records
+    cut = data.rfind(b"\n", start, limit) + 1
+    if cut <= start:  # no newline before the limit: the block ends at the next one
+        cut = data.find(b"\n", limit) + 1
+        if cut == 0:
+            return None, 0
+    return cut, data.count(b"\n", start, cut)
 
 
 def _stride(data: bytes, length: int) -> int:
@@ -248,8 +270,20 @@ def split_records(data, length: int) -> _Records:
     for stride in (length + 1, length + 2):
         if len(buf) and len(buf) % stride == 0 and _framed(buf, stride, length):
             matrix = buf.reshape(-1, stride)
-            return _Records(matrix, np.arange(len(matrix)), [])
+            crlf = len(matrix) if stride == length + 2 else 0
+            return _Records(matrix, np.arange(len(matrix)), [], terminator_crs=crlf)
     return _slow_split(buf, bytes(data), length)
+
+
+def stray_crs(block: Block, records: _Records) -> int:
+    """CRs inside the block's records (anywhere, kept columns or not), by memchr."""
+    source, start = getattr(block, "source", b""), getattr(block, "start", 0)
+    if not source:
+        source, start = bytes(block.data), 0
+    stop = start + len(block.data)
+    if source.find(b"\r", start, stop) < 0:
+        return 0
+    return source.count(b"\r", start, stop) - records.terminator_crs
 
 
 def _slow_split(buf: np.ndarray, data: bytes, length: int) -> _Records:
@@ -262,7 +296,8 @@ def _slow_split(buf: np.ndarray, data: bytes, length: int) -> _Records:
     ends_cr = (lengths > 0) & (buf[np.maximum(stops - 1, 0)] == _CR)
     # A CR before the LF is the terminator (CRLF) unless the line is exactly a
     # record long with it: then it is a stray CR in the record's last position.
-    lengths = lengths - (ends_cr & (lengths != length))
+    terminated = ends_cr & (lengths != length)
+    lengths = lengths - terminated
     good = lengths == length
     odd, blank = [], 0
     for i in np.flatnonzero(~good):
@@ -277,7 +312,7 @@ def _slow_split(buf: np.ndarray, data: bytes, length: int) -> _Records:
     offsets = np.arange(length, dtype=np.int64)
     for s in range(0, len(rows), step):
         matrix[s:s + step] = buf[rows[s:s + step, None] + offsets]
-    return _Records(matrix, np.flatnonzero(good), odd, blank)
+    return _Records(matrix, np.flatnonzero(good), odd, blank, int(terminated.sum()))
 
 
 # --- columns ------------------------------------------------------------------------
@@ -295,8 +330,7 @@ class Columns:
         self.n = n
         self.records = pa.Array.from_buffers(pa.binary(stride), n,
                                              [None, pa.py_buffer(matrix)])
-        self.stray_crs = 0  # CRs (and other control bytes) found in kept columns
-        self.control = 0
+        self.control = 0  # control bytes other than CR found in kept columns
 
     def cut(self, start: int, width: int) -> tuple[pa.Array, np.ndarray]:
         """The column as (unchecked) strings of ``width`` bytes, and those n * width bytes.
@@ -310,9 +344,7 @@ class Columns:
         data = np.frombuffer(buffer, np.uint8)
         control = data < _SPACE
         if control.any():
-            crs = int((data == _CR).sum())
-            self.stray_crs += crs
-            self.control += int(control.sum()) - crs
+            self.control += int(control.sum() - (data == _CR).sum())
             data = np.where(control, np.uint8(_SPACE), data)
             buffer = pa.py_buffer(data)
         offsets = pa.py_buffer(np.arange(self.n + 1, dtype=np.int32) * width)
@@ -527,7 +559,7 @@ def decode_block(block: Block, decoder: Decoder, source_file: str,
         work.decode(f)
     work.place()
     result = RecordsResult(block.index, _table(work, source_file, release),
-                           blank_lines=records.blank, stray_crs=work.cuts.stray_crs,
+                           blank_lines=records.blank, stray_crs=stray_crs(block, records),
                            control_characters=work.cuts.control)
     for counter, name, mask in work.counted:
         hits = int((mask & work.keep).sum())

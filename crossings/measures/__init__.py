@@ -10,7 +10,7 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
-from crossings.measures import charges, derived, idb, lions
+from crossings.measures import charges, derived, facts, idb, lions, stats
 from crossings.measures.engine import get_engine
 from crossings.measures.meta import (
     RULES_VERSION,
@@ -50,9 +50,15 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
 
 def _idb(q: Query, entry: Entry, rules, eng) -> Result:
     defendants = eng.parquet(entry.table_glob("defendants"))
-    keys = derived.charge_keys(eng, defendants, entry.path)
-    mapping = ibis.memtable(derived.charge_map(keys, rules))
-    table = _normalise(idb.finish(q, eng.to_arrow(idb.expression(q, defendants, mapping))))
+    mapping = _charge_mapping(eng, defendants, entry, rules)
+    the_facts, codes = facts.table(eng, "facts", defendants, mapping, entry, rules.sha256)
+    any_charges = None
+    if q.any_charge and "statute" in q.by:
+        any_charges, _ = facts.table(eng, "any_charges", defendants, mapping, entry,
+                                     rules.sha256)
+    grouped = eng.to_arrow(idb.expression(q, the_facts, any_charges, codes),
+                           key=("idb", q, str(entry.path), rules.sha256))
+    table = stats.to_table(q, stats.rows_from(q, grouped, codes))
     meta = base_meta(q, entry, rules, eng.name)
     meta["partial_years"] = partial_years(entry.record)
     meta["data_quality"] = _idb_quality(q, eng, defendants, entry)
@@ -74,7 +80,9 @@ def _lions(q: Query, store: Store, rules, eng) -> Result:
         quality["defendants_without_a_dated_filing"] += int(eng.scalar(
             lions.not_filings(t).count()))
     latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
-    table = _normalise(idb.finish(q, pa.concat_tables(tables, promote_options="permissive")))
+    merged = pa.concat_tables(tables, promote_options="permissive")
+    table = stats.to_table(q, merged.rename_columns(
+        [c.removeprefix("_by_") for c in merged.column_names]).to_pylist())
     meta = base_meta(q, latest, rules, eng.name)
     meta["releases"] = [e.release for e in entries]
     meta["provisional_months"] = {e.release: provisional_months(e.release) for e in entries}
@@ -83,17 +91,16 @@ def _lions(q: Query, store: Store, rules, eng) -> Result:
     return Result(table, meta)
 
 
-def _normalise(table: pa.Table) -> pa.Table:
-    """Same types whatever the engine: integers int64, decimals float64."""
-    fields = []
-    for f in table.schema:
-        if pa.types.is_integer(f.type):
-            fields.append(pa.field(f.name, pa.int64()))
-        elif pa.types.is_floating(f.type) or pa.types.is_decimal(f.type):
-            fields.append(pa.field(f.name, pa.float64()))
-        else:
-            fields.append(pa.field(f.name, pa.string()))
-    return table.cast(pa.schema(fields))
+_mappings: dict[tuple, pa.Table] = {}
+
+
+def _charge_mapping(eng, defendants, entry: Entry, rules) -> pa.Table:
+    """The distinct charge triples with their categories (cached per release and rules)."""
+    key = (str(entry.path), rules.sha256)
+    if key not in _mappings:
+        keys = derived.charge_keys(eng, defendants, entry.path)
+        _mappings[key] = derived.charge_map(keys, rules)
+    return _mappings[key]
 
 
 def _idb_quality(q: Query, eng, defendants, entry: Entry) -> dict:

@@ -63,6 +63,23 @@ def cached(entry_path: Path, name: str, compute) -> pa.Table:
     return table
 
 
+def cached_file(entry_path: Path, name: str, compute) -> Path | pa.Table:
+    """Like :func:`cached` for large tables: the Parquet file's path (read by the
+    engine, not held in memory), or the table itself if it cannot be written."""
+    path = entry_path / "derived" / f"{name}.parquet"
+    if path.exists():
+        return path
+    table = compute()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except OSError:
+        return table
+    return path
+
+
 def charge_keys(engine: Engine, defendants: ibis.Table, entry_path: Path) -> pa.Table:
     """Distinct (citation, D2, offense code) triples over all ten charge slots."""
     def compute() -> pa.Table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from crossings.codebook import fjc, geo
 from crossings.errors import InvalidRequest
@@ -76,7 +76,6 @@ class Query:
     any_charge: bool = False
     source: str = "idb"
     release: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def spec(self) -> Measure:
