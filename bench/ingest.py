@@ -121,7 +121,7 @@ def report(runs: dict, mb: float, text_bytes: int) -> None:
         print(f"{name:<10} {r['seconds']:>8.1f} {mb / r['seconds']:>7.0f} {r['peak_rss_mb']:>12.0f}")
     ours = runs["crossings"]
     speed = mb / ours["seconds"]
-    print("\nstages (thread-seconds; they overlap on two cores):",
+    print("\nstages (CPU seconds of the threads doing each; they overlap on two cores):",
           dict(ours["stages"].items()))
     print(f"rows: {ours['rows']}")
     print(f"crossings / floor time: {ours['seconds'] / runs['floor']['seconds']:.2f}x")

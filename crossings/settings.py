@@ -39,7 +39,7 @@ ROW_GROUP_ROWS = 128_000
 
 #: Bytes of typed rows buffered across all partitions before the largest is written
 #: early: what bounds memory when the file is not sorted by year.
-BUFFER_BYTES = 384 << 20
+BUFFER_BYTES = 128 << 20
 
 #: Parquet compression for the store.
 PARQUET_COMPRESSION = "zstd"

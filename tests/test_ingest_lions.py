@@ -17,7 +17,7 @@ from lions_fixture import record, write_release
 
 from crossings import settings
 from crossings.codebook import lions as codebook
-from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
+from crossings.errors import CorruptArchive, EmptySource, UnknownLayout, UnsupportedSource
 from crossings.ingest import ingest
 from crossings.ingest.lions_log import parse_log
 from crossings.ingest.lions_readme import check_layout, parse_listing, parse_readme
@@ -500,3 +500,55 @@ def test_record_blocks_cut_whole_lines_and_count_them(seed):
         body = bytes(block.data)
         assert i == len(blocks) - 1 or body.endswith(b"\n")
         line += body.count(b"\n")
+
+
+# --- layouts that changed -------------------------------------------------------------------
+def _case_layout(**changes) -> str:
+    """The FY2018 GS_CASE layout as a readme block, with columns renamed or retyped."""
+    lines = ["GS_CASE - 366 Characters", "Name Null? Type Position"]
+    for r in codebook.layout_fy2018():
+        if r["table"] == "GS_CASE":
+            name, typ = changes.get(r["column"], (r["column"], r["type"]))
+            lines.append(f"{name}  {typ}  ({r['start']}:{r['end']})")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_changed_layout_is_refused_or_reported():
+    from crossings.ingest.lions_records import make_decoder
+
+    kept = codebook.KEPT["GS_CASE"]
+    renamed = parse_readme(_case_layout(ID=("CASE_ID", "VARCHAR2(10)")), "R")["GS_CASE"]
+    with pytest.raises(UnknownLayout, match="GS_CASE has no column ID"):
+        make_decoder(kept, renamed, "README.TXT")
+    retyped = parse_readme(_case_layout(RECVD_DATE=("RECVD", "VARCHAR2(11)"),
+                                        CLOSE_DATE=("CLOSE_DATE", "VARCHAR2(11)")),
+                           "R")["GS_CASE"]
+    with pytest.raises(UnknownLayout, match="column CLOSE_DATE is VARCHAR2\\(11\\)"):
+        make_decoder(kept, retyped, "README.TXT")
+    dropped = parse_readme(_case_layout(STATUS=("STATE", "VARCHAR2(1)")), "R")["GS_CASE"]
+    decoder, warnings = make_decoder(kept, dropped, "README.TXT")
+    assert warnings == ["GS_CASE.STATUS is not in this release's layout: cases.status is "
+                        "stored empty"]
+    assert [c.name for c in decoder.absent] == ["STATUS"]
+
+
+def test_the_readme_listing_is_checked(tmp_path, store):
+    release = small_release(tmp_path, log="combined", per_disk=1)
+    (release / "DISK01.zip").unlink()  # a disk missing: the combined readme still lists it
+    report = ingest(release, store, source="lions")
+    assert any("is listed in a readme but is not in the release" in w
+               for w in report.record["warnings"])
+    assert report.record["row_count_check"]["ok"] is False
+
+
+def test_a_damaged_zip_stores_nothing(tmp_path, store):
+    release = small_release(tmp_path, compression=zipfile.ZIP_STORED)
+    disk = release / "DISK01.zip"
+    data = bytearray(disk.read_bytes())
+    at = data.index(b"2017R00001")  # inside gs_case.txt, stored as is
+    data[at] = ord("3")
+    disk.write_bytes(bytes(data))
+    with pytest.raises(CorruptArchive, match="CRC"):
+        ingest(release, store, source="lions")
+    assert store.entries("lions") == []
+    assert not list((store.root / "data" / "lions").glob(".staging-*"))

@@ -87,7 +87,11 @@ def lions_summary_rows(report) -> list[tuple[str, str]]:
         for column, n in quality.get(key, {}).items():
             out.append((f"{label}: {column}", f"{n:,}"))
     if quality.get("stray_carriage_returns"):
-        out.append(("stray CRs replaced by spaces", f"{quality['stray_carriage_returns']:,}"))
+        out.append(("stray CRs in records (read as spaces)",
+                    f"{quality['stray_carriage_returns']:,}"))
+    if quality.get("control_characters"):
+        out.append(("other control bytes (read as spaces)",
+                    f"{quality['control_characters']:,}"))
     not_loaded = r.get("not_loaded", [])
     if not_loaded:
         size = sum(t["bytes"] for t in not_loaded)

@@ -37,6 +37,8 @@ from crossings.progress import ProgressCallback, ProgressUpdate, silent
 from crossings.store import Store, now_iso
 
 SOURCE = "idb"
+#: Text columns whose values rarely repeat (keys, docket numbers): no dictionary.
+NEARLY_UNIQUE = ("deflgky", "caslgky", "docket", "magdock", "trandock")
 WORKERS = 2
 IN_FLIGHT = 4
 
@@ -167,16 +169,17 @@ def _build(inputs: list[fjc_sources.Input], staging: Path, progress) -> tuple[di
     started = time.perf_counter()
     tally = Tally()
     writer = PartitionedWriter(staging / TABLE, store_schema(), PARTITION,
-                               stats_columns=["circuit", "district"])
+                               stats_columns=["circuit", "district"],
+                               unique_columns=NEARLY_UNIQUE)
     digests: dict[Path, streams.FileDigest] = {}
     try:
         with QuarantineWriter(staging / "quarantine.csv") as quarantine, ThreadPoolExecutor(
                 WORKERS) as pool:
             for item in inputs:
                 _ingest_input(item, digests, pool, writer, quarantine, tally, progress)
-        write_started = time.perf_counter()
+        write_started = time.thread_time()
         writer.close()
-        tally.seconds["write"] += time.perf_counter() - write_started
+        tally.seconds["write"] += time.thread_time() - write_started
     except BaseException:
         writer.abort()
         raise
@@ -256,9 +259,9 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     for result in results():
         quarantine.write(label, result.quarantined)
         tally.add(result)
-        started = time.perf_counter()
+        started = time.thread_time()
         writer.write(result.table)
-        tally.seconds["write"] += time.perf_counter() - started
+        tally.seconds["write"] += time.thread_time() - started
         progress(ProgressUpdate(f"ingest {label}", stream.position, stream.total, unit,
                                 tally.rows()["read"]))
     tally.seconds["decompress_and_read"] += timed.seconds
@@ -283,11 +286,11 @@ class _TimedChunks:
     def __iter__(self):
         chunks = iter(self.stream.chunks())
         while True:
-            started = time.perf_counter()
+            started = time.thread_time()
             try:
                 chunk = next(chunks)
             except StopIteration:
-                self.seconds += time.perf_counter() - started
+                self.seconds += time.thread_time() - started
                 return
-            self.seconds += time.perf_counter() - started
+            self.seconds += time.thread_time() - started
             yield chunk

@@ -415,12 +415,15 @@ class _Run:
                                          "bytes", self.rows_done))
 
         tally.read[f.log_name] += 0  # a file with no records still shows in the check
-        for block in blocks:
-            pending.append(pool.submit(decode_block, block, decoder, m.name, self.name))
-            if len(pending) >= IN_FLIGHT:
+        try:
+            for block in blocks:
+                pending.append(pool.submit(decode_block, block, decoder, m.name, self.name))
+                if len(pending) >= IN_FLIGHT:
+                    take(pending.popleft().result())
+            while pending:
                 take(pending.popleft().result())
-        while pending:
-            take(pending.popleft().result())
+        finally:
+            blocks.close()  # stops the reader thread at once if anything failed
         if digest is not None:
             digest.finish()
         self.seconds["decompress_and_read"] += timed.seconds
@@ -483,18 +486,16 @@ def _record(release: Release, name: str, tallies: dict[str, TableTally],
     check = row_count_check(release, tallies)
     month = _month(name)
     latest = max((t.latest for t in tallies.values() if t.latest is not None), default=None)
-    rows = Counter()
+    rows, reasons = Counter(), Counter()
     for t in tallies.values():
         rows.update(t.rows())
-    reasons = Counter()
-    for t in tallies.values():
         reasons.update(t.reasons)
     return {
         "source": SOURCE,
         "release": name,
         "release_month": f"{month[0]:04d}-{month[1]:02d}" if month else None,
         "release_order": f"{month[0]:04d}-{month[1]:02d}" if month else name,
-        "files": _files(release, tallies, digests),
+        "files": _files(release, digests),
         "rows": {k: rows[k] for k in ("read", "stored", "quarantined", "blank_lines")},
         "tables": {KEPT[t].store_name: _table_record(t, tally, release)
                    for t, tally in tallies.items()},
@@ -517,10 +518,7 @@ def _record(release: Release, name: str, tallies: dict[str, TableTally],
 
 
 def _month(name: str) -> tuple[int, int] | None:
-    try:
-        return codebook.release_month(name)
-    except ValueError:
-        return None
+    return codebook.release_month(name) if codebook.normalise_release(name) else None
 
 
 def _as_of(name: str, month, latest) -> dict:
@@ -534,7 +532,7 @@ def _as_of(name: str, month, latest) -> dict:
             "latest_date_seen": seen}
 
 
-def _files(release: Release, tallies, digests: dict[Path, str]) -> list[dict]:
+def _files(release: Release, digests: dict[Path, str]) -> list[dict]:
     read = {(f.member.path, f.member.info.filename) for files in release.tables.values()
             for f in files if f.member.info is not None}
     root = release.root if release.root.is_dir() else release.root.parent
@@ -582,7 +580,7 @@ def row_count_check(release: Release, tallies: dict[str, TableTally]) -> dict:
             continue
         entry = {"expected": logged.total, "read": read, "ok": logged.total == read}
         if logged.files:
-            entry["files"] = _file_checks(lions_name, logged, tally, release)
+            entry["files"] = _file_checks(logged, tally, release)
             entry["ok"] &= all(f["ok"] for f in entry["files"].values())
         if not entry["ok"]:
             ok = False
@@ -592,8 +590,7 @@ def row_count_check(release: Release, tallies: dict[str, TableTally]) -> dict:
     return {"log": release.log_files, "ok": ok, "tables": tables}
 
 
-def _file_checks(lions_name: str, logged: LogCount, tally: TableTally,
-                 release: Release) -> dict:
+def _file_checks(logged: LogCount, tally: TableTally, release: Release) -> dict:
     files = {}
     for log_name in sorted({*logged.files, *tally.read}):
         expected, read = logged.files.get(log_name), tally.read.get(log_name, 0)

@@ -29,7 +29,10 @@ so each is reported rather than silently applied):
 * a value containing ``*`` is redacted: kept as text in text columns (the
   measures must see ``D*`` roles), null in numeric and date columns, and
   counted per column either way;
-* a record with a blank DISTRICT cannot be placed: quarantined (``missing_key``).
+* a record with a blank DISTRICT cannot be placed: quarantined (``missing_key``);
+* the quarantine file shows a record's kept columns only, the other positions
+  blanked (a record of the wrong length: its leading kept columns), so no
+  name or address reaches the store even there; its file and line find it.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossings.codebook.lions import KEPT, PARTITION, KeptColumn, KeptTable
+from crossings.codebook.lions import KEPT, PARTITION, PROVENANCE, KeptColumn, KeptTable
 from crossings.errors import UnknownLayout
 from crossings.ingest.blocks import Block
 from crossings.ingest.lions_readme import TableLayout
@@ -111,8 +114,8 @@ class Decoder:
 def store_schema(lions_table: str) -> pa.Schema:
     kept = KEPT[lions_table]
     fields = [pa.field(c.store_name, TYPES[c.kind]) for c in kept.columns]
-    fields += [pa.field("source_file", pa.string()), pa.field("source_line", pa.int64()),
-               pa.field("release", pa.string())]
+    provenance = {"source_file": pa.string(), "source_line": pa.int64(), "release": pa.string()}
+    fields += [pa.field(name, provenance[name]) for name in PROVENANCE]
     return pa.schema(fields)
 
 

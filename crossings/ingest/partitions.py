@@ -29,9 +29,9 @@ from crossings import settings
 class PartitionedWriter:
     def __init__(self, root: Path, schema: pa.Schema, column: str, prefix: str = "fy",
                  row_group_rows: int | None = None, buffer_bytes: int | None = None,
-                 stats_columns: list[str] | None = None):
+                 stats_columns: list[str] | None = None, unique_columns: tuple[str, ...] = ()):
         self.root, self.schema, self.column, self.prefix = root, schema, column, prefix
-        self.options = writer_options(schema, stats_columns)
+        self.options = writer_options(schema, stats_columns, unique_columns)
         self.row_group_rows = row_group_rows or settings.ROW_GROUP_ROWS
         self.buffer_bytes = buffer_bytes or settings.BUFFER_BYTES
         self.buffers: dict[int | str, list[pa.Table]] = {}
@@ -113,17 +113,20 @@ class PartitionedWriter:
         writer.write_table(table, row_group_size=max(table.num_rows, 1))
 
 
-def writer_options(schema: pa.Schema, stats_columns: list[str] | None = None) -> dict:
+def writer_options(schema: pa.Schema, stats_columns: list[str] | None = None,
+                   unique_columns: tuple[str, ...] = ()) -> dict:
     """Parquet options: the writer's time goes into encoding, so dictionaries are
-    tried only on text columns (numbers rarely repeat enough to pay), and min/max
+    tried only on text columns that repeat (not on numbers, nor on text that is
+    nearly unique, such as keys and docket numbers), and min/max
     statistics are kept for numbers, dates and the named text columns, which is
     what queries prune on."""
     text = [f.name for f in schema
             if pa.types.is_string(f.type) or pa.types.is_dictionary(f.type)]
+    dictionary = [name for name in text if name not in unique_columns]
     stats = [f.name for f in schema if f.name not in text] + list(stats_columns or [])
     return {"compression": settings.PARQUET_COMPRESSION,
             "compression_level": settings.PARQUET_COMPRESSION_LEVEL,
-            "use_dictionary": text, "write_statistics": stats}
+            "use_dictionary": dictionary, "write_statistics": stats}
 
 
 def _key(value) -> int | str:
