@@ -31,14 +31,26 @@ def _param_line(param, ctx) -> str:
     return f"- `{names}`: {help_text.strip()}"
 
 
+def _commands(command, ctx, path: str):
+    """Every leaf command under ``command`` (sub-apps such as ``fetch`` included)."""
+    names = getattr(command, "list_commands", None)
+    if names is None:
+        yield path, command, ctx
+        return
+    for name in sorted(command.list_commands(ctx)):
+        sub = command.get_command(ctx, name)
+        yield from _commands(sub, typer.Context(sub, info_name=name, parent=ctx),
+                             f"{path} {name}")
+
+
 def render() -> str:
     root = typer.main.get_command(app)
     ctx = typer.Context(root, info_name="crossings")
     out = [HEADER]
-    for name in sorted(root.list_commands(ctx)):
-        command = root.get_command(ctx, name)
-        sub = typer.Context(command, info_name=name, parent=ctx)
-        out.append(f"## `crossings {name}`\n")
+    for path, command, sub in _commands(root, ctx, "crossings"):
+        if path == "crossings":
+            continue
+        out.append(f"## `{path}`\n")
         out.append("```\n" + command.get_usage(sub).strip() + "\n```\n")
         if command.help:
             out.append(command.help.strip() + "\n")
