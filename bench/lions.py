@@ -258,8 +258,9 @@ def _run_ingest(release: str, store: str) -> None:
     started = time.perf_counter()
     report = ingest(release, store, source="lions", force=True)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"wall": wall, "peak_rss": peak, "seconds": report.seconds,
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"wall": wall, "peak_rss": usage.ru_maxrss * 1024,
+                      "cpu": usage.ru_utime + usage.ru_stime, "seconds": report.seconds,
                       "rows": report.record["rows"], "ok": report.record["row_count_check"]}))
 
 
@@ -281,6 +282,8 @@ def main() -> None:
     parser.add_argument("--gb", type=float, default=2.2, help="GB of table text to build")
     parser.add_argument("--dir", type=Path, help="build in (or reuse) this folder")
     parser.add_argument("--keep", action="store_true", help="keep the release and store")
+    parser.add_argument("--runs", type=int, default=2,
+                        help="ingest runs; the fastest is reported (the machine may be shared)")
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="crossings-bench-lions-"))
     release = work / "release"
@@ -293,20 +296,23 @@ def main() -> None:
     print(f"kept-table text {text / 1e9:.2f} GB; zips {zipped / 1e9:.2f} GB "
           f"({text / max(zipped, 1):.1f}:1 incl. the table not loaded)")
     floor = _child(["_floor", str(release)])
-    ingest = _child(["_ingest", str(release), str(work / "store")])
+    runs = [_child(["_ingest", str(release), str(work / "store")]) for _ in range(args.runs)]
+    ingest = min(runs, key=lambda r: r["wall"])
     rate, floor_rate = text / ingest["wall"] / 1e6, text / floor["wall"] / 1e6
     print(f"floor (inflate + CRC of the kept members): {floor['wall']:.1f} s, "
           f"{floor_rate:.0f} MB/s")
     print(f"crossings ingest: {ingest['wall']:.1f} s, {rate:.0f} MB/s "
-          f"({rate / floor_rate:.2f} of the floor), peak RSS "
-          f"{ingest['peak_rss'] / 2**30:.2f} GB; stages {ingest['seconds']}")
+          f"({rate / floor_rate:.2f} of the floor; runs {[round(r['wall'], 1) for r in runs]} s), "
+          f"CPU {ingest['cpu']:.1f} s, peak RSS {ingest['peak_rss'] / 2**30:.2f} GB")
+    print(f"stages (thread-seconds, they overlap): {ingest['seconds']}")
     print(f"rows {ingest['rows']}; log check ok: {ingest['ok']['ok']}")
     full = FY2018_KEPT_BYTES / (rate * 1e6)
     print(f"projection for a {FY2018_UNZIPPED / 1e9:.0f} GB release "
-          f"({FY2018_KEPT_BYTES / 1e9:.1f} GB of kept-table text): {full / 60:.0f} min "
-          f"at {rate:.0f} MB/s; target 150 MB/s -> "
-          f"{FY2018_KEPT_BYTES / 150e6 / 60:.0f} min; peak RSS bounded by blocks and "
-          "buffers, not by the release's size")
+          f"({FY2018_KEPT_BYTES / 1e9:.1f} GB of kept-table text): {full / 60:.1f} min "
+          f"at {rate:.0f} MB/s (target 150 MB/s: {FY2018_KEPT_BYTES / 150e6 / 60:.1f} min), "
+          f"plus hashing its ~20 GB of zips beside it (~{20e9 / 1.4e9:.0f} s of CPU at "
+          "1.4 GB/s); the other 36 GB of text is never inflated. Peak RSS is bounded by "
+          "the blocks in flight and the write buffers, not by the release's size")
     if not args.keep and args.dir is None:
         shutil.rmtree(work, ignore_errors=True)
 

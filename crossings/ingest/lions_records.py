@@ -203,15 +203,16 @@ class RecordBlock(Block):
 
 
 def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Iterator[Block]:
-    """Blocks of at most about ``block_bytes`` of whole records, cut without scanning.
+    """Blocks of about ``block_bytes`` of whole records, cut without scanning the text.
 
     Records are framed by their fixed length: a block is cut at a multiple of
     the stride (record + terminator) and is *framed* when every stride-th byte
     is the terminator, a strided check that reads one byte per record; its
     line count is then its length over the stride. Only a block that is not
     framed (a record of the wrong length, a blank line) is cut at its last
-    newline and has its newlines counted. Blocks are views of the inflated
-    bytes, not copies.
+    newline and has its newlines counted. Inflated chunks are joined once
+    into a buffer of about ``block_bytes``; blocks are views of it, and only
+    the partial record at its end is carried over.
     """
     pending: list[bytes] = []
     size, line, index, stride = 0, 1, 0, 0
@@ -221,15 +222,18 @@ def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Ite
         if size < block_bytes:
             continue
         data = pending[0] if len(pending) == 1 else b"".join(pending)
-        stride = stride or _stride(data, length)
+        stride = stride or _stride(data, 0, length)
         start = 0
-        while len(data) - start >= block_bytes:
-            cut, lines = _cut(data, start, start + block_bytes, stride, length)
-            if cut is None:  # one line longer than what is read so far
+        while start < len(data):
+            # Cut block_bytes at a time, but never leave a sliver for a block of its own.
+            limit = start + block_bytes if len(data) - start > block_bytes * 3 // 2 else len(
+                data)
+            cut, lines = _cut(data, start, limit, stride, length)
+            if cut is None:  # the rest is part of a line
                 break
             yield RecordBlock(memoryview(data)[start:cut], line, index, data, start)
             line, index, start = line + lines, index + 1, cut
-        rest = data[start:] if start else data
+        rest = data[start:]
         pending, size = ([rest], len(rest)) if rest else ([], 0)
     if size:
         yield Block(b"".join(pending), line, index)
@@ -237,7 +241,7 @@ def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Ite
 
 def _cut(data: bytes, start: int, limit: int, stride: int, length: int):
     """(end of the block starting at ``start``, its line count), or (None, 0)."""
-    records = (limit - start) // stride
+    records = (limit - start) // stride if stride else 0
     if records:
         cut = start + records * stride
         if _framed(np.frombuffer(data, np.uint8, count=cut - start, offset=start), stride,
@@ -251,14 +255,14 @@ def _cut(data: bytes, start: int, limit: int, stride: int, length: int):
     return cut, data.count(b"\n", start, cut)
 
 
-def _stride(data: bytes, length: int) -> int:
-    """Record plus terminator: ``length + 1`` (LF) or ``length + 2`` (CRLF)."""
-    buf = np.frombuffer(data, np.uint8)
+def _stride(data: bytes, start: int, length: int) -> int:
+    """Record plus terminator: ``length + 1`` (LF) or ``length + 2`` (CRLF); 0 if unknown."""
+    buf = np.frombuffer(data, np.uint8, offset=start)
     for stride in (length + 1, length + 2):
         count = min(len(buf) // stride, 100) * stride
         if count and _framed(buf[:count], stride, length):
             return stride
-    return length + 1
+    return 0
 
 
 def _framed(buf: np.ndarray, stride: int, length: int) -> bool:
