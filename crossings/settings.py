@@ -32,7 +32,7 @@ LIONS_INDEX_URL = (
 #: Bytes of decompressed text handed to the parser at a time. Large enough that
 #: per-block overhead vanishes, small enough that two blocks in flight per core
 #: stay far below the memory target.
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 16 << 20
 
 #: Rows buffered per fiscal-year partition before a Parquet row group is written.
 ROW_GROUP_ROWS = 128_000

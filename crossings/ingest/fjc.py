@@ -29,7 +29,7 @@ from crossings.ingest import fjc_sources, streams
 from crossings.ingest.blocks import Block, line_blocks, split_header
 from crossings.ingest.fjc_parse import REASONS, BlockResult, parse_block
 from crossings.ingest.fjc_schema import PARTITION, TABLE, store_schema
-from crossings.ingest.partitions import PartitionedWriter
+from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
 from crossings.ingest.pipeline import prefetch
 from crossings.ingest.quarantine import QuarantineWriter
 from crossings.ingest.sas import ExtractedSas, SasStream, sas_columns
@@ -59,17 +59,13 @@ class Tally:
     seconds: Counter = field(default_factory=Counter)
 
     def add(self, result: BlockResult) -> None:
-        table = result.table
-        if table.num_rows:
-            for row in pc.value_counts(table[PARTITION]).to_pylist():
-                self.stored[str(row["values"])] += row["counts"]
-                self.read[str(row["values"])] += row["counts"]
-            latest = pc.max(table["loaddate"]).as_py()
-            if latest and (self.max_loaddate is None or latest > self.max_loaddate):
-                self.max_loaddate = latest
-            if not self.synthetic:
-                self.synthetic = bool(pc.any(pc.equal(table["source"], fjc.SYNTHETIC_SOURCE))
-                                      .as_py())
+        for key, part in result.parts:
+            self.stored[str(key)] += part.num_rows
+            self.read[str(key)] += part.num_rows
+        latest = result.latest_loaddate
+        if latest and (self.max_loaddate is None or latest > self.max_loaddate):
+            self.max_loaddate = latest
+        self.synthetic = self.synthetic or result.synthetic
         for q in result.quarantined:
             key = str(q.fiscal_year) if q.fiscal_year is not None else "unknown"
             self.quarantined[key] += 1
@@ -80,6 +76,7 @@ class Tally:
         self.null_dates += result.null_dates
         self.seconds["parse"] += result.parse_seconds
         self.seconds["validate_and_type"] += result.validate_seconds
+        self.seconds["partition"] += result.partition_seconds
 
     def rows(self) -> dict:
         read, stored, quarantined = (sum(c.values()) for c in (
@@ -179,7 +176,7 @@ def _build(inputs: list[fjc_sources.Input], staging: Path, progress) -> tuple[di
                 _ingest_input(item, digests, pool, writer, quarantine, tally, progress)
         write_started = time.thread_time()
         writer.close()
-        tally.seconds["write"] += time.thread_time() - write_started
+        tally.seconds["write"] += time.thread_time() - write_started + writer.seconds
     except BaseException:
         writer.abort()
         raise
@@ -250,7 +247,7 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     def results():
         pending = []
         for block in _chain(first, blocks):
-            pending.append(pool.submit(parse_block, block, label))
+            pending.append(pool.submit(_work, block, label))
             if len(pending) >= IN_FLIGHT:
                 yield pending.pop(0).result()
         for future in pending:
@@ -260,11 +257,26 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
         quarantine.write(label, result.quarantined)
         tally.add(result)
         started = time.thread_time()
-        writer.write(result.table)
+        writer.write_parts(result.parts, result.bytes_per_row)
         tally.seconds["write"] += time.thread_time() - started
         progress(ProgressUpdate(f"ingest {label}", stream.position, stream.total, unit,
                                 tally.rows()["read"]))
     tally.seconds["decompress_and_read"] += timed.seconds
+
+
+def _work(block: Block, label: str) -> BlockResult:
+    """In a worker thread: parse, validate and type a block, then split it by year
+    and note what the manifest needs, so the writing thread only writes."""
+    result = parse_block(block, label)
+    started = time.thread_time()
+    table = result.table
+    result.parts = split(table, PARTITION)
+    result.bytes_per_row = row_bytes(table)
+    if table.num_rows:
+        result.latest_loaddate = pc.max(table["loaddate"]).as_py()
+        result.synthetic = bool(pc.any(pc.equal(table["source"], fjc.SYNTHETIC_SOURCE)).as_py())
+    result.partition_seconds = time.thread_time() - started
+    return result
 
 
 def _no_header(label: str) -> None:

@@ -63,6 +63,13 @@ class BlockResult:
     null_dates: int = 0
     parse_seconds: float = 0.0
     validate_seconds: float = 0.0
+    # Filled by the worker after parsing (see fjc.py): the rows split by fiscal
+    # year, and per-block facts for the manifest.
+    parts: list = field(default_factory=list)
+    partition_seconds: float = 0.0
+    bytes_per_row: float = 0.0
+    latest_loaddate: object = None
+    synthetic: bool = False
 
 
 # --- read options ------------------------------------------------------------
