@@ -18,4 +18,17 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+source"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "measure", "reconcile"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so `import crossings` (and the CLI's start) stays light.
+    if name == "measure":
+        from crossings.measures import measure
+
+        return measure
+    if name == "reconcile":
+        from crossings.measures.reconcile import reconcile
+
+        return reconcile
+    raise AttributeError(f"module 'crossings' has no attribute {name!r}")

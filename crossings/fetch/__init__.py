@@ -7,6 +7,9 @@
 * :mod:`crossings.fetch.idb` - the FJC's criminal defendants zip: find it on
   the dataset page (or fall back to its known names), download it, verify the
   archive end to end and record its SHA-256 beside it.
+* :mod:`crossings.fetch.lions` - a prosecutors' (EOUSA) release: read DOJ's
+  national caseload page for the release's DISK zip links, download them all,
+  check every zip and record each file's SHA-256 in ``fetch.json``.
 
 The library never prints: progress goes through a ``progress`` callback and
 failures are :class:`crossings.errors.FetchError` (or ``CorruptArchive``).

@@ -188,14 +188,20 @@ class ZipMemberStream(ByteStream):
                 "cannot read", path=str(self.path),
                 hint="extract it with 7-Zip and pass the text file",
             )
+        # inflate64 keeps a reference to every input it is given, so fresh bytes
+        # per call would pile up (the whole compressed file); it is fed from one
+        # reused buffer instead. It consumes each input whole (the CRC checked at
+        # the end proves the output right).
+        buffer = memoryview(bytearray(INFLATE_CHUNK))
         while remaining > 0:
-            raw = f.read(min(INFLATE_CHUNK, remaining))
-            if not raw:
+            size = f.readinto(buffer[:min(INFLATE_CHUNK, remaining)])
+            raw = buffer[:size] if method == 9 else bytes(buffer[:size])
+            if not size:
                 raise CorruptArchive(
                     f"member {self.name} ends {remaining:,} bytes early", path=str(self.path),
                     hint="the download was cut short: fetch it again",
                 )
-            remaining -= len(raw)
+            remaining -= size
             if self.digest:
                 self.digest.update(raw)
             try:
