@@ -141,3 +141,18 @@ def citations() -> tuple[dict[str, str], ...]:
 
 def offense_codes() -> dict[str, str]:
     return lookup("fjc", "offense-codes-2022-06-21.csv", "offense_code", "description")
+
+
+def status_slug(meaning: str) -> str:
+    """``"Guilty but no sentence"`` -> ``"guilty_but_no_sentence"``."""
+    return re.sub(r"[^a-z0-9]+", "_", meaning.lower()).strip("_")
+
+
+@cache
+def sentinel_meanings() -> dict[int, tuple[str, int | None]]:
+    """``value -> (status, months counted in statistics or None)`` from the codebook."""
+    out = {}
+    for value, row in prison_sentinels().items():
+        months = row["counts_as_months_in_statistics"]
+        out[value] = (status_slug(row["meaning"]), int(months) if months else None)
+    return out

@@ -24,12 +24,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from crossings.codebook import fjc
+from crossings.codebook.fjc import sentinel_meanings
 from crossings.ingest import convert
 from crossings.ingest.blocks import Block, lines_text
 from crossings.ingest.fjc_schema import (
     TERM_STATUS,
     UNKNOWN_STATUS,
-    sentinel_meanings,
     store_schema,
 )
 

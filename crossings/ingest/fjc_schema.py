@@ -17,7 +17,6 @@ Rules (docs/ingest.md says the same):
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pyarrow as pa
@@ -61,18 +60,3 @@ def store_schema() -> pa.Schema:
     fields.append(pa.field("source_file", pa.string()))
     fields.append(pa.field("source_line", pa.int64()))
     return pa.schema(fields)
-
-
-def status_slug(meaning: str) -> str:
-    """``"Guilty but no sentence"`` -> ``"guilty_but_no_sentence"``."""
-    return re.sub(r"[^a-z0-9]+", "_", meaning.lower()).strip("_")
-
-
-@cache
-def sentinel_meanings() -> dict[int, tuple[str, int | None]]:
-    """``value -> (status, months counted in statistics or None)`` from the codebook."""
-    out = {}
-    for value, row in fjc.prison_sentinels().items():
-        months = row["counts_as_months_in_statistics"]
-        out[value] = (status_slug(row["meaning"]), int(months) if months else None)
-    return out

@@ -14,7 +14,8 @@ table is derived from the store and kept in the release's ``derived/``:
   (citation, D2, offense code) triples classified by the charge rules;
 * ``f_mask`` / ``t_mask``: one bit per category found in slots 1 to 5, which is
   what ``--any-charge`` counts;
-* ``days``: filing to disposition, when both dates exist and are in order.
+* ``days``: filing to disposition, when both dates exist and are in order;
+* ``convicted``: DISP1 is one of the codebook's conviction codes.
 
 ``any_charges`` (built only when needed) holds one row per (row, basis,
 category, statute) in slots 1 to 5: ``--any-charge`` by statute reads it.
@@ -117,11 +118,12 @@ def _fields(d: ibis.Table, codes: Codes) -> dict:
         "circuit_code": _code(d.circuit, codes.circuits),
         "southwest": southwest.cast("int8"),
         "disp1": d.disp1.cast("int16"), "fcounsel": d.fcounsel.cast("int8"),
+        "convicted": d.disp1.isin(sorted(fjc.conviction_codes())).fill_null(False).cast("int8"),
         "fofflvl1": d.fofflvl1.cast("int8"), "tofflvl1": d.tofflvl1.cast("int8"),
         "f_month": _month(d.filedate), "t_month": _month(d.termdate),
         # A disposition dated before its filing is a data error, not a fast case.
         "days": ibis.ifelse(days >= 0, days, ibis.null("int64")).cast("int32"),
-        "pristot": d.pristot, "pristot_months": d.pristot_months.cast("int16"),
+        "pristot": d.pristot,
     }
     values.update({flag: d[flag].fill_null(0).cast("int8") for flag in FLAGS})
     return values
@@ -154,7 +156,7 @@ def facts_expression(d: ibis.Table, mapping: ibis.Table, codes: Codes) -> ibis.T
 def _source_columns() -> frozenset[str]:
     return frozenset(("fiscalyr", "district", "circuit", "disp1", "fcounsel", "fofflvl1",
                       "tofflvl1", "filedate", "termdate", "dispdate", "pristot",
-                      "pristot_months", "source_file", "source_line", *FLAGS))
+                      "source_file", "source_line", *FLAGS))
 
 
 def any_charges_expression(d: ibis.Table, mapping: ibis.Table, codes: Codes,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ibis
 
-from crossings.codebook import fjc
 from crossings.measures.facts import PREFIX, Codes
 from crossings.measures.query import Query
 
@@ -34,7 +33,7 @@ DATES = {"filing": "filedate", "pending": "filedate", "termination": "termdate"}
 MONTHS = {"filing": "f_month", "pending": "f_month", "termination": "t_month"}
 LEVELS = {"filing": "fofflvl1", "termination": "tofflvl1"}
 #: The values a histogram measure groups by besides its keys.
-VALUES = {"sentences": ("pristot", "pristot_months"), "speed": ("days",)}
+VALUES = {"sentences": ("pristot",), "speed": ("days",)}
 #: Dimensions and group columns stored as integer codes (decoded in stats.py).
 CODED = ("district", "circuit", "border", "charge", "statute", "month", "filing_charge",
          "termination_charge")
@@ -59,7 +58,7 @@ def counted_rows(q: Query, t: ibis.Table, codes: Codes) -> ibis.Table:
     """The rows the measure counts, filtered by year, district and border."""
     t = t.filter(t[flag_column(q)] == 1)
     if q.spec.convicted_only:
-        t = t.filter(t.disp1.isin(sorted(fjc.conviction_codes())))
+        t = t.filter(t.convicted == 1)  # DISP1 in the codebook's conviction codes
     if q.from_year is not None:
         t = t.filter(t.fiscalyr >= q.from_year)
     if q.to_year is not None:

@@ -11,11 +11,14 @@ the mean of the middle two.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossings.codebook import fjc
+from crossings.codebook.fjc import sentinel_meanings
 from crossings.measures.facts import Codes
 from crossings.measures.idb import CODED
 from crossings.measures.query import Query
@@ -62,6 +65,7 @@ def grouped_quantiles(group: np.ndarray, values: np.ndarray, counts: np.ndarray,
     return out
 
 
+@cache
 def _labels(name: str) -> dict:
     if name == "disposition":
         return {code: row["label"] for code, row in fjc.dispositions().items()}
@@ -173,14 +177,21 @@ def _sum(group, counts, mask, n_groups) -> np.ndarray:
 
 
 def sentence_columns(table, group, counts, n_groups) -> dict:
-    """Sentences from a histogram of (PRISTOT, months for statistics)."""
-    term = table["pristot"].fill_null(-8).to_numpy(zero_copy_only=False)
-    known = ~table["pristot_months"].is_null().to_numpy(zero_copy_only=False)
+    """Sentences from a histogram of PRISTOT (months for statistics by the codebook:
+    a term >= 0 as is, -1 as 0, life and death as 470, the others unknown)."""
+    term = table["pristot"].fill_null(-8).to_numpy(zero_copy_only=False).astype(np.int64)
+    months = np.where(term >= 0, term, 0).astype(float)
+    known = term >= 0
+    for value, (_, counted) in sentinel_meanings().items():
+        if counted is not None:
+            months[term == value] = counted
+            known |= term == value
     custody = known & ((term > 0) | np.isin(term, CUSTODY_SENTINELS))
     life = known & np.isin(term, (LIFE, DEATH))
     no_sentence = ~known & (term == NO_SENTENCE)
     sealed = ~known & (term == SEALED)
-    g, v, c = _sorted(table, group, "pristot_months")
+    order = np.lexsort((months[known], group[known]))
+    g, v, c = group[known][order], months[known][order], counts[known][order]
     known_n = _sum(group, counts, known, n_groups)
     total = np.bincount(g, weights=v * c, minlength=n_groups)
     return {
