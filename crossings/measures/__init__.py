@@ -82,7 +82,7 @@ def _lions(q: Query, store: Store, rules, eng) -> Result:
     latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
     merged = pa.concat_tables(tables, promote_options="permissive")
     table = stats.to_table(q, merged.rename_columns(
-        [c.removeprefix("_by_") for c in merged.column_names]).to_pylist())
+        [c.removeprefix("_by_") for c in merged.column_names]))
     meta = base_meta(q, latest, rules, eng.name)
     meta["releases"] = [e.release for e in entries]
     meta["provisional_months"] = {e.release: provisional_months(e.release) for e in entries}

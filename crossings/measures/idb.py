@@ -109,12 +109,11 @@ def expression(q: Query, facts: ibis.Table, any_charges: ibis.Table | None,
     keys = key_columns(q, t)
     values = {v: t[v] for v in VALUES.get(q.measure, ())}
     if q.any_charge and "charge" in q.by and not by_statute_any:
-        # One pass, one count per category bit; stats.py unfolds them into rows.
+        # Count per category bitmask (few distinct masks); stats.py counts each row
+        # under every category bit of its mask.
         others = {k: v for k, v in keys.items() if k != "charge"}
-        mask = t[f"{prefix}_mask"]
-        counts = {f"n_{i}": ((mask & (1 << i)) != 0).sum() for i in range(len(codes.categories))}
-        grouped = t.mutate(**others, **values)
-        return _aggregate(grouped, [*others, *values], counts)
+        grouped = t.mutate(**others, **values, mask=t[f"{prefix}_mask"])
+        return _aggregate(grouped, [*others, *values, "mask"], {"n": grouped.count()})
     grouped = t.mutate(**keys, **values)
     if by_statute_any:
         # A defendant counts once per group, however many of its slots fall in it.

@@ -15,7 +15,6 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from crossings.codebook import fjc
 from crossings.codebook.fjc import sentinel_meanings
@@ -85,13 +84,14 @@ def decode(name: str, value, codes: Codes):
     return _labels(name).get(value, "unknown")
 
 
-def rows_from(q: Query, table: pa.Table, codes: Codes) -> list[dict]:
-    """The measure's rows (unsorted) from the engine's grouped counts."""
+def rows_from(q: Query, table: pa.Table, codes: Codes) -> pa.Table:
+    """The measure's rows (unsorted, keys decoded) from the engine's grouped counts."""
     keys = [*q.by, *q.spec.group]
-    if any(c.startswith("n_") for c in table.column_names):
+    if "mask" in table.column_names:
         table = _unfold(table, codes)
     if table.num_rows == 0:
-        return []
+        return pa.table({**{k: pa.array([], _key_type(k)) for k in keys},
+                         **{c: pa.array([], column_type(c)) for c in q.spec.columns}})
     group, uniques = _group_ids(table, keys)
     n_groups = len(uniques)
     counts = table["n"].to_numpy(zero_copy_only=False).astype(np.int64)
@@ -101,40 +101,56 @@ def rows_from(q: Query, table: pa.Table, codes: Codes) -> list[dict]:
         columns = speed_columns(table, group, counts, n_groups)
     else:
         columns = {"defendants": np.bincount(group, weights=counts, minlength=n_groups)}
-    out = []
-    for i, key in enumerate(uniques):
-        row = {name: decode(name, None if v == MISSING else int(v), codes)
-               for name, v in zip(keys, key, strict=True)}
-        for name, values in columns.items():
-            row[name] = _plain(values[i])
-        out.append(row)
-    return out
+    out = {}
+    for i, name in enumerate(keys):
+        values = uniques[:, i] if len(keys) else np.zeros(0, np.int64)
+        decoded = {v: decode(name, None if v == MISSING else v, codes)
+                   for v in np.unique(values).tolist()}
+        out[name] = pa.array([decoded[v] for v in values.tolist()], _key_type(name))
+    for name, values in columns.items():
+        out[name] = _column(name, values)
+    return pa.table(out)
 
 
 MISSING = -(2**31)
 
 
+def _key_type(name: str) -> pa.DataType:
+    return pa.int64() if name == "fiscal_year" else pa.string()
+
+
+def _column(name: str, values: np.ndarray) -> pa.Array:
+    if column_type(name) == pa.int64():
+        return pa.array(np.asarray(values).astype(np.int64), pa.int64())
+    values = np.asarray(values, dtype=float)
+    return pa.array(values, pa.float64(), mask=np.isnan(values))
+
+
 def _unfold(table: pa.Table, codes: Codes) -> pa.Table:
-    """One row per category from the per-bit counts of ``--any-charge``."""
-    base = [c for c in table.column_names if not c.startswith("n_")]
+    """``--any-charge``: a row counted under each category bit of its mask."""
+    masks = table["mask"].to_numpy(zero_copy_only=False).astype(np.int64)
+    base = table.drop_columns(["mask"])
     parts = []
     for i in range(len(codes.categories)):
-        counts = table[f"n_{i}"]
-        part = table.select(base).append_column("charge", pa.array(
-            np.full(table.num_rows, i, np.int8))).append_column("n", counts.cast(pa.int64()))
-        parts.append(part.filter(pc.greater(counts, 0)))
+        hit = (masks & (1 << i)) != 0
+        if hit.any():
+            part = base.filter(pa.array(hit))
+            parts.append(part.append_column("charge", pa.array(
+                np.full(part.num_rows, i, np.int8))))
+    if not parts:
+        return base.append_column("charge", pa.array([], pa.int8()))
     return pa.concat_tables(parts)
 
 
-def _group_ids(table: pa.Table, keys: list[str]) -> tuple[np.ndarray, list[tuple]]:
-    """A group number per row and the groups' key values (in sorted order).
+def _group_ids(table: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A group number per row and the groups' key codes (one row per group).
 
     The key columns are small integers, so they are packed into one int64
     (mixed radix) and grouped with a single 1-D unique: far faster than
     grouping rows of several columns.
     """
     if not keys:
-        return np.zeros(table.num_rows, np.int64), [()]
+        return np.zeros(table.num_rows, np.int64), np.zeros((1, 0), np.int64)
     columns = [table[k].cast(pa.int64()).fill_null(MISSING).to_numpy(zero_copy_only=False)
                for k in keys]
     packed = np.zeros(table.num_rows, np.int64)
@@ -146,30 +162,32 @@ def _group_ids(table: pa.Table, keys: list[str]) -> tuple[np.ndarray, list[tuple
         lows.append(low)
         spans.append(span)
     uniques, inverse = np.unique(packed, return_inverse=True)
-    groups = []
-    for value in uniques.tolist():
-        parts = []
-        for low, span in zip(reversed(lows), reversed(spans), strict=True):
-            value, digit = divmod(value, span)
-            parts.append(digit + low)
-        groups.append(tuple(reversed(parts)))
-    return inverse.reshape(-1), groups
-
-
-def _plain(value):
-    if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else float(value)
-    return int(value)
+    digits = np.zeros((len(uniques), len(keys)), np.int64)
+    rest = uniques.copy()
+    for i in range(len(keys) - 1, -1, -1):
+        rest, digit = np.divmod(rest, spans[i])
+        digits[:, i] = digit + lows[i]
+    return inverse.reshape(-1), digits
 
 
 def _sorted(table: pa.Table, group: np.ndarray, value: str) -> tuple[np.ndarray, ...]:
     """(group, value, count) sorted by group then value, nulls dropped."""
-    values = table[value].to_numpy(zero_copy_only=False)
-    known = ~table[value].is_null().to_numpy(zero_copy_only=False)
+    column = table[value]
+    known = ~column.is_null().to_numpy(zero_copy_only=False)
+    values = column.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
     counts = table["n"].to_numpy(zero_copy_only=False).astype(np.int64)
-    g, v, c = group[known], values[known].astype(float), counts[known]
-    order = np.lexsort((v, g))
-    return g[order], v[order], c[order]
+    g, v, c = group[known], values[known], counts[known]
+    order = _order(g, v)
+    return g[order], v[order].astype(float), c[order]
+
+
+def _order(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Positions sorted by group then value (integers), by one packed sort key."""
+    if not len(values):
+        return np.zeros(0, np.int64)
+    low = values.min()
+    span = int(values.max() - low) + 1
+    return np.argsort(group.astype(np.int64) * span + (values - low), kind="stable")
 
 
 def _sum(group, counts, mask, n_groups) -> np.ndarray:
@@ -190,7 +208,7 @@ def sentence_columns(table, group, counts, n_groups) -> dict:
     life = known & np.isin(term, (LIFE, DEATH))
     no_sentence = ~known & (term == NO_SENTENCE)
     sealed = ~known & (term == SEALED)
-    order = np.lexsort((months[known], group[known]))
+    order = _order(group[known], months[known].astype(np.int64))
     g, v, c = group[known][order], months[known][order], counts[known][order]
     known_n = _sum(group, counts, known, n_groups)
     total = np.bincount(g, weights=v * c, minlength=n_groups)
@@ -226,20 +244,20 @@ def speed_columns(table, group, counts, n_groups) -> dict:
     }
 
 
-def to_table(q: Query, rows: list[dict]) -> pa.Table:
+def to_table(q: Query, table: pa.Table) -> pa.Table:
     """Sorted by the dimensions, district names beside codes, columns in order."""
     keys = [*q.by, *q.spec.group]
-    rows = sorted(rows, key=lambda r: tuple(_sort_key(r[k]) for k in keys))
+    if keys and table.num_rows:
+        table = table.sort_by([(k, "ascending") for k in keys])
     names = fjc.district_names()
-    columns: dict[str, list] = {}
+    columns: dict[str, pa.Array] = {}
     for name in keys:
-        columns[name] = pa.array([r[name] for r in rows],
-                                 pa.int64() if name == "fiscal_year" else pa.string())
+        columns[name] = table[name].cast(_key_type(name))
         if name == "district":
             columns["district_name"] = pa.array(
-                [names.get(r[name], _combined(r[name])) for r in rows], pa.string())
+                [names.get(c, _combined(c)) for c in table[name].to_pylist()], pa.string())
     for name in q.spec.columns:
-        columns[name] = pa.array([r[name] for r in rows], column_type(name))
+        columns[name] = table[name].cast(column_type(name))
     return pa.table(columns)
 
 
@@ -257,6 +275,3 @@ def _combined(code: str) -> str:
         return " and ".join(names[p] for p in parts)
     return "unknown"
 
-
-def _sort_key(value):
-    return (value is None, value if value is not None else 0)
