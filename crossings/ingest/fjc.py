@@ -30,7 +30,7 @@ from crossings.ingest.blocks import Block, line_blocks, split_header
 from crossings.ingest.fjc_parse import REASONS, BlockResult, parse_block
 from crossings.ingest.fjc_schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
-from crossings.ingest.pipeline import prefetch
+from crossings.ingest.pipeline import TimedChunks, prefetch
 from crossings.ingest.quarantine import QuarantineWriter
 from crossings.ingest.sas import ExtractedSas, SasStream, sas_columns
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
@@ -234,7 +234,7 @@ def _hash_whole(path: Path, digest: streams.FileDigest) -> None:
 
 def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     label = item.label
-    timed = _TimedChunks(stream)
+    timed = TimedChunks(stream)
     blocks = prefetch(line_blocks(timed, settings.BLOCK_BYTES), depth=IN_FLIGHT)
     try:
         first = next(blocks)
@@ -287,22 +287,3 @@ def _chain(first: Block, rest):
     if first.data:
         yield first
     yield from rest
-
-
-class _TimedChunks:
-    """Wraps a stream's chunks and adds up the time spent producing them."""
-
-    def __init__(self, stream):
-        self.stream, self.seconds = stream, 0.0
-
-    def __iter__(self):
-        chunks = iter(self.stream.chunks())
-        while True:
-            started = time.thread_time()
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                self.seconds += time.thread_time() - started
-                return
-            self.seconds += time.thread_time() - started
-            yield chunk

@@ -32,6 +32,7 @@ from crossings.ingest.fjc_schema import (
     UNKNOWN_STATUS,
     store_schema,
 )
+from crossings.ingest.quarantine import Quarantined
 
 REASONS = ("field_count", "bad_number", "bad_date", "bad_flag", "missing_fiscal_year",
            "test_district", "unknown_district")
@@ -43,13 +44,6 @@ FLAG_VALUES = ("0", "1")
 PARSE_CHUNK = 2 << 20
 
 
-@dataclass
-class Quarantined:
-    line: int
-    reason: str
-    detail: str
-    raw: str
-    fiscal_year: int | None = None
 
 
 @dataclass

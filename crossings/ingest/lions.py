@@ -59,7 +59,7 @@ from crossings.ingest.lions_records import (
     store_schema,
 )
 from crossings.ingest.partitions import PartitionedWriter
-from crossings.ingest.pipeline import prefetch
+from crossings.ingest.pipeline import TimedChunks, prefetch
 from crossings.ingest.quarantine import QuarantineWriter
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 from crossings.store import Store, now_iso
@@ -396,7 +396,7 @@ class _Run:
         if m.info is None:
             digest = self.digests.setdefault(m.path, streams.FileDigest(m.path))
         stream = m.stream(digest)
-        timed = _Timed(stream)
+        timed = TimedChunks(stream)
         blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES),
                           depth=IN_FLIGHT)
         pending: deque = deque()
@@ -434,23 +434,6 @@ def write_empty(staging: Path, lions_name: str) -> None:
     path = staging / KEPT[lions_name].store_name / EMPTY_PARTITION / "part-0.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(store_schema(lions_name).empty_table(), path)
-
-
-class _Timed:
-    """Wraps a stream's chunks and adds up the time spent producing them."""
-
-    def __init__(self, stream):
-        self.stream, self.seconds = stream, 0.0
-
-    def __iter__(self):
-        chunks = iter(self.stream.chunks())
-        while True:
-            started = time.perf_counter()
-            chunk = next(chunks, None)
-            self.seconds += time.perf_counter() - started
-            if chunk is None:
-                return
-            yield chunk
 
 
 def _build(release: Release, name: str, staging: Path, progress) -> tuple[dict, dict]:

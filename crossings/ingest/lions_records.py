@@ -52,6 +52,7 @@ from crossings.codebook.lions import KEPT, PARTITION, PROVENANCE, KeptColumn, Ke
 from crossings.errors import UnknownLayout
 from crossings.ingest.blocks import Block
 from crossings.ingest.lions_readme import TableLayout
+from crossings.ingest.quarantine import Quarantined
 
 REASONS = ("record_length", "bad_date", "bad_number", "missing_key")
 TYPES = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32()}
@@ -157,12 +158,6 @@ def _check_type(kept: KeptTable, col: KeptColumn, oracle_type: str, where: str) 
 
 
 # --- results -------------------------------------------------------------------
-@dataclass
-class Quarantined:
-    line: int
-    reason: str
-    detail: str
-    raw: str
 
 
 @dataclass

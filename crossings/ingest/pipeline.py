@@ -1,9 +1,10 @@
-"""Running a generator in a background thread, a few items ahead."""
+"""Running a generator in a background thread, a few items ahead; timing a stream."""
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -56,3 +57,21 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
     finally:
         stop.set()
         thread.join()
+
+
+class TimedChunks:
+    """A stream's chunks, adding up the CPU time spent producing them (the
+    reading, and inflating, stage of an ingest)."""
+
+    def __init__(self, stream):
+        self.stream, self.seconds = stream, 0.0
+
+    def __iter__(self):
+        chunks = iter(self.stream.chunks())
+        while True:
+            started = time.thread_time()
+            chunk = next(chunks, None)
+            self.seconds += time.thread_time() - started
+            if chunk is None:
+                return
+            yield chunk

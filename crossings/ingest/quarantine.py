@@ -9,9 +9,21 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 COLUMNS = ("source_file", "line", "reason", "detail", "raw")
+
+
+@dataclass
+class Quarantined:
+    """One row read but not stored: where, why, and the line as read."""
+
+    line: int
+    reason: str
+    detail: str
+    raw: str
+    fiscal_year: int | None = None  # the court file's, when it could be read
 
 
 class QuarantineWriter:
