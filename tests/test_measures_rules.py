@@ -270,3 +270,24 @@ def test_cli_json_equals_the_python_result(load, tmp_path):
                   str(store.root), "--format", "json")
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout) == json.loads(json.dumps(python, default=str))
+
+
+def test_a_users_charge_rules_file_is_used_and_cited(load, tmp_path):
+    from crossings.measures.charges import RULES_FILE
+
+    store = load([row(CTFIL=1, FTITLE1="8:1326.F", D2FOFFCD1="8720", DOCKET="0000001"),
+                  row(CTFIL=1, FTITLE1="8:1325A1.P", D2FOFFCD1="8710", DOCKET="0000002")])
+    shipped = measure("filings", by=["charge"], store=store)
+    assert counts(shipped, "charge") == {"illegal_reentry": 1, "illegal_entry": 1}
+    # A reader who counts re-entry together with entry, citing the file they used.
+    text = RULES_FILE.read_text().replace("d2,8720,,illegal_reentry", "d2,8720,,illegal_entry")
+    mine = tmp_path / "my-rules.csv"
+    mine.write_text(text)
+    custom = measure("filings", by=["charge"], store=store, charges_file=str(mine))
+    assert counts(custom, "charge") == {"illegal_entry": 2}
+    assert custom.meta["charge_rules"]["file"] == "my-rules.csv"
+    assert custom.meta["charge_rules"]["sha256"] != shipped.meta["charge_rules"]["sha256"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text.replace("illegal_entry", "trespass", 1))
+    done = run_cli("stats", "filings", "--charges", str(bad), "--store", str(store.root))
+    assert done.returncode == 1 and "is not one of" in done.stderr and "bad.csv" in done.stderr
