@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-DEB_PACKAGES = p7zip-full readstat
+DEB_PACKAGES = p7zip-full readstat unzip
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install install-test system-packages lint docs docs-check bench clean
@@ -21,11 +21,13 @@ install-test: $(BIN)/activate system-packages
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-# Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files.
+# Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files,
+# unzip checks the zips the sample writer makes.
 system-packages:
 	@missing=""; \
 	command -v 7z >/dev/null || missing="$$missing p7zip-full"; \
 	command -v readstat >/dev/null || missing="$$missing readstat"; \
+	command -v unzip >/dev/null || missing="$$missing unzip"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

@@ -14,6 +14,9 @@ TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent
 
+# The ``site`` and ``no_proxy`` fixtures of the fetch tests: a server on 127.0.0.1.
+pytest_plugins = ["http_site"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):

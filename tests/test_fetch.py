@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import shutil
-import socket
 import subprocess
-import sys
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import fjc_rows
 import pytest
+from conftest import seven_zip
+from http_site import Route, Site, cli
 
 from crossings.errors import CorruptArchive, FetchError
-from crossings.fetch import http as fetch_http
 from crossings.fetch.http import HTTPStatusError, download, find_links, part_path
 from crossings.fetch.idb import fetch_idb, verify_zip
 from crossings.progress import ProgressUpdate
@@ -47,107 +40,17 @@ Codebook</a></li>
 
 PAGE_WITHOUT_LINK = "<html><body><p>The dataset is being updated.</p></body></html>"
 
-
-@dataclass
-class Route:
-    body: bytes
-    content_type: str = "application/zip"
-    cut_at: int | None = None  # drop the connection once the file reaches this offset
-    cut_times: int = 0  # how many requests are cut
-    honour_range: bool = True
-    etag: str = '"v1"'
-
-
-@dataclass
-class Site:
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _handler(site: Site):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep pytest output clean
-            pass
-
-        def do_GET(self):
-            header = self.headers.get("Range")
-            with site.lock:
-                site.requests.append((self.path, header))
-                route = site.routes.get(self.path)
-                cut = bool(route and route.cut_times > 0)
-                if cut:
-                    route.cut_times -= 1
-            if route is None:
-                self.send_error(404, "Not Found")
-                return
-            self._serve(route, header, cut)
-
-        def _serve(self, route: Route, header: str | None, cut: bool):
-            data, start = route.body, 0
-            match = re.fullmatch(r"bytes=(\d+)-", header or "")
-            # If-Range: resume only if the file is still the one the client started.
-            same = self.headers.get("If-Range") in (None, route.etag)
-            if match and route.honour_range and same:
-                start = int(match.group(1))
-                if start >= len(data):
-                    self.send_response(416)
-                    self.send_header("Content-Range", f"bytes */{len(data)}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(206)
-                self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-            else:
-                self.send_response(200)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(data) - start))
-            self.send_header("ETag", route.etag)
-            self.end_headers()
-            if cut:
-                # Promise the whole length, deliver up to the cut, hang up.
-                self.wfile.write(data[start:max(start, route.cut_at)])
-                self.wfile.flush()
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            self.wfile.write(data[start:])
-
-    return Handler
-
-
-@pytest.fixture
-def site():
-    state = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # A proxy from the environment would route 127.0.0.1 elsewhere.
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setattr(fetch_http, "BACKOFF_SECONDS", 0.0)
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 @pytest.fixture(scope="module")
 def zip_bytes(tmp_path_factory) -> bytes:
     """A real Deflate64 cr96on zip of a few hundred rows, made by 7-Zip as the FJC's is."""
-    if not shutil.which("7z"):
-        pytest.skip("7z is not installed")
     folder = tmp_path_factory.mktemp("zip")
     rows = [fjc_rows.row(DOCKET=f"15{i:05d}", CTFIL="1", FTITLE1="8:1326.F",
                          FISCALYR=str(2010 + i % 6)) for i in range(400)]
     fjc_rows.write(folder / "cr96on.txt", rows)
-    subprocess.run(["7z", "a", "-tzip", "-mm=Deflate64", "cr96on_0.zip", "cr96on.txt"],
+    subprocess.run([seven_zip(), "a", "-tzip", "-mm=Deflate64", "cr96on_0.zip", "cr96on.txt"],
                    cwd=folder, check=True, capture_output=True)
     return (folder / "cr96on_0.zip").read_bytes()
 
@@ -331,18 +234,11 @@ def test_verify_zip_hashes_the_whole_archive(zip_bytes, tmp_path):
 
 
 # --- the command -----------------------------------------------------------
-def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    env.update(no_proxy="*", CROSSINGS_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "crossings", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
-
-
 def test_cli_fetch_and_ingest(site, zip_bytes, tmp_path):
     _serve_fjc(site, zip_bytes)
     store = tmp_path / "store"
-    result = _cli("fetch", "idb", "--page-url", site.base + PAGE_PATH, "--ingest",
-                  "--store", str(store), "--quiet", "--format", "json", home=tmp_path / "home")
+    result = cli("fetch", "idb", "--page-url", site.base + PAGE_PATH, "--ingest",
+                 "--store", str(store), "--quiet", "--format", "json", home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     sha = _sha(zip_bytes)
@@ -356,8 +252,8 @@ def test_cli_fetch_and_ingest(site, zip_bytes, tmp_path):
 
 def test_cli_table_summary(site, zip_bytes, tmp_path):
     _serve_fjc(site, zip_bytes)
-    result = _cli("fetch", "idb", "--url", site.base + ZIP_PATH, "--dest", str(tmp_path / "d"),
-                  "--format", "csv", home=tmp_path / "home")
+    result = cli("fetch", "idb", "--url", site.base + ZIP_PATH, "--dest", str(tmp_path / "d"),
+                 "--format", "csv", home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
     assert f"sha256,{_sha(zip_bytes)}" in result.stdout
     assert "fetched " + site.base + ZIP_PATH in result.stderr
@@ -365,8 +261,8 @@ def test_cli_table_summary(site, zip_bytes, tmp_path):
 
 def test_cli_404_exits_1_naming_the_url(site, tmp_path):
     url = site.base + "/sites/default/files/idb/textfiles/missing.zip"
-    result = _cli("fetch", "idb", "--url", url, "--dest", str(tmp_path / "d"), "--quiet",
-                  home=tmp_path / "home")
+    result = cli("fetch", "idb", "--url", url, "--dest", str(tmp_path / "d"), "--quiet",
+                 home=tmp_path / "home")
     assert result.returncode == 1
     assert url in result.stderr and "404" in result.stderr and "--url" in result.stderr
     assert result.stdout == ""

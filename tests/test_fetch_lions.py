@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from http_site import Route, Site, cli
 
 from crossings.errors import FetchError, InvalidRequest
-from crossings.fetch import http as fetch_http
 from crossings.fetch.lions import fetch_lions, list_releases, release_from_text
 from crossings.sample.lions import write_lions_sample
 
@@ -61,86 +53,7 @@ DIRECT_PAGE = """<html><body><h1>National Caseload Data</h1>
 """
 
 
-@dataclass
-class Route:
-    body: bytes
-    content_type: str = "application/zip"
-    cut_at: int = 0  # drop the connection once the file reaches this offset
-    cut_times: int = 0  # how many requests are cut
-
-
-@dataclass
-class Site:
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    base: str = ""
-
-    def paths(self, suffix: str) -> list[str | None]:
-        """The Range header of every request for a path ending in ``suffix``."""
-        return [r for p, r in self.requests if p.endswith(suffix)]
-
-
-def _handler(site: Site):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep pytest output clean
-            pass
-
-        def do_GET(self):
-            header = self.headers.get("Range")
-            with site.lock:
-                site.requests.append((self.path, header))
-                route = site.routes.get(self.path)
-                cut = bool(route and route.cut_times > 0)
-                if cut:
-                    route.cut_times -= 1
-            if route is None:
-                self.send_error(404, "Not Found")
-                return
-            data, start = route.body, 0
-            match = re.fullmatch(r"bytes=(\d+)-", header or "")
-            if match and int(match.group(1)) < len(data):
-                start = int(match.group(1))
-                self.send_response(206)
-                self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-            else:
-                self.send_response(200)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(data) - start))
-            self.send_header("ETag", '"v1"')
-            self.end_headers()
-            if cut:
-                # Promise the whole length, deliver up to the cut, hang up.
-                self.wfile.write(data[start:max(start, route.cut_at)])
-                self.wfile.flush()
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            self.wfile.write(data[start:])
-
-    return Handler
-
-
-@pytest.fixture
-def site():
-    state = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    # A proxy from the environment would route 127.0.0.1 elsewhere.
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                 "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setattr(fetch_http, "BACKOFF_SECONDS", 0.0)
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 @pytest.fixture(scope="module")
@@ -332,18 +245,11 @@ def test_page_without_zip_links_says_what_to_do(site, tmp_path):
 
 
 # --- the command -------------------------------------------------------------------------
-def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    env.update(no_proxy="*", CROSSINGS_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "crossings", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
-
-
 def test_cli_fetch_and_ingest(site, releases, tmp_path):
     index = _serve_doj(site, releases)
     store = tmp_path / "store"
-    result = _cli("fetch", "lions", "--index-url", index, "--ingest", "--store", str(store),
-                  "--quiet", "--format", "json", home=tmp_path / "home")
+    result = cli("fetch", "lions", "--index-url", index, "--ingest", "--store", str(store),
+                 "--quiet", "--format", "json", home=tmp_path / "home", timeout=120)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["release"] == "JUNFY2025"
@@ -357,13 +263,13 @@ def test_cli_fetch_and_ingest(site, releases, tmp_path):
 def test_cli_table_summary_and_unknown_release(site, releases, tmp_path):
     index = _serve_doj(site, releases)
     dest = tmp_path / "d"
-    ok = _cli("fetch", "lions", "--index-url", index, "--release", "MAYFY2025", "--dest",
-              str(dest), "--format", "csv", home=tmp_path / "home")
+    ok = cli("fetch", "lions", "--index-url", index, "--release", "MAYFY2025", "--dest",
+             str(dest), "--format", "csv", home=tmp_path / "home", timeout=120)
     assert ok.returncode == 0, ok.stderr
     sha = _sha(releases["MAYFY2025"]["DISK01.zip"])
     assert f"sha256 {sha}" in ok.stdout and "release,MAYFY2025" in ok.stdout
     assert "fetched MAYFY2025" in ok.stderr
-    bad = _cli("fetch", "lions", "--index-url", index, "--release", "APRFY2025", "--dest",
-               str(dest), "--quiet", home=tmp_path / "home")
+    bad = cli("fetch", "lions", "--index-url", index, "--release", "APRFY2025", "--dest",
+              str(dest), "--quiet", home=tmp_path / "home", timeout=120)
     assert bad.returncode == 1 and "MAYFY2025, JUNFY2025" in bad.stderr
     assert bad.stdout == ""

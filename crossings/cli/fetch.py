@@ -14,11 +14,9 @@ from rich.markup import escape
 from crossings import settings
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.cli.ingest import summary_rows
+from crossings.cli.ingest import ingest_into_store, summary_rows
 from crossings.fetch.idb import fetch_idb
 from crossings.fetch.lions import fetch_lions
-from crossings.ingest import ingest
-from crossings.store import Store
 
 fetch_app = typer.Typer(
     name="fetch",
@@ -84,25 +82,27 @@ def fetch_idb_command(
     common.message(f"fetched {result.url} ({result.how})", quiet)
     payload, rows = result.to_dict(), fetch_rows(result)
     if then_ingest:
-        report, target = _ingest(result.path, store, force, quiet)
-        payload["ingest"] = {"store": str(target.root), **report.to_dict()}
-        rows += [(f"ingest: {item}", value) for item, value in summary_rows(report)]
+        _ingest(payload, rows, result.path, store, force, quiet)
+    _emit(payload, rows, fmt)
+
+
+def _ingest(payload: dict, rows: list[tuple[str, str]], path: Path, store: Path | None,
+            force: bool, quiet: bool, *, source: str = "idb",
+            release: str | None = None) -> None:
+    """Ingest what was fetched; add the ingest summary to ``payload`` and ``rows``."""
+    report, target = ingest_into_store(path, store, source=source, force=force,
+                                       release=release, quiet=quiet,
+                                       unchanged="nothing to ingest")
+    payload["ingest"] = {"store": str(target.root), **report.to_dict()}
+    rows += [(f"ingest: {item}", value) for item, value in summary_rows(report)]
+
+
+def _emit(payload: dict, rows: list[tuple[str, str]], fmt: Format) -> None:
+    """The fetch summary on stdout: ``payload`` as JSON, else ``rows`` as (item, value)."""
     if fmt == Format.json:
         common.emit_json(payload)
     else:
         common.emit_rows(("item", "value"), rows, fmt)
-
-
-def _ingest(path: Path, store: Path | None, force: bool, quiet: bool, *,
-            source: str = "idb", release: str | None = None):
-    target = Store(store)
-    with common.progress_bar(quiet) as update:
-        report = ingest(path, target, source=source, force=force, release=release,
-                        progress=update)
-    if report.status == "unchanged":
-        common.message("already loaded (same SHA-256): nothing to ingest; --force ingests "
-                       "again", quiet)
-    return report, target
 
 
 def lions_fetch_rows(result) -> list[tuple[str, str]]:
@@ -167,14 +167,9 @@ def fetch_lions_command(
                    quiet)
     payload, rows = result.to_dict(), lions_fetch_rows(result)
     if then_ingest:
-        report, target = _ingest(result.folder, store, force, quiet, source="lions",
-                                 release=result.release)
-        payload["ingest"] = {"store": str(target.root), **report.to_dict()}
-        rows += [(f"ingest: {item}", value) for item, value in summary_rows(report)]
-    if fmt == Format.json:
-        common.emit_json(payload)
-    else:
-        common.emit_rows(("item", "value"), rows, fmt)
+        _ingest(payload, rows, result.folder, store, force, quiet, source="lions",
+                release=result.release)
+    _emit(payload, rows, fmt)
 
 
 def register(app: typer.Typer) -> None:
