@@ -65,9 +65,6 @@ class Entry:
         """Glob of a table's Parquet files, for DuckDB or Ibis."""
         return str(self.path / table / "*" / "*.parquet")
 
-    def has_table(self, table: str) -> bool:
-        return any((self.path / table).glob("*/*.parquet"))
-
 
 class Store:
     """A store directory: read its manifest, and stage and commit new data."""

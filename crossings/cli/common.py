@@ -69,7 +69,10 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
         table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else _cell(v) for v in row))
-    Console(soft_wrap=False, width=max(100, Console().width)).print(table)
+    # On a terminal, fit its width; into a pipe or file, never fold a row.
+    console = Console()
+    width = max(100, console.width) if console.is_terminal else 1000
+    Console(soft_wrap=False, width=width).print(table)
 
 
 def _cell(value) -> str:

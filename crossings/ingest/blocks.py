@@ -48,16 +48,6 @@ def split_header(block: Block) -> tuple[bytes, Block]:
     return header, Block(block.data[end + 1 :], block.first_line + 1, block.index)
 
 
-def line_text(data: bytes, line_offset: int) -> str:
-    """Line number ``line_offset`` (0-based within ``data``), decoded as latin-1."""
-    start = 0
-    for _ in range(line_offset):
-        start = data.index(b"\n", start) + 1
-    end = data.find(b"\n", start)
-    raw = data[start:] if end < 0 else data[start:end]
-    return raw.rstrip(b"\r").decode("latin-1")
-
-
 def lines_text(data: bytes, offsets: Iterable[int]) -> dict[int, str]:
     """Several lines (0-based offsets within ``data``) at once, decoded as latin-1."""
     wanted = set(offsets)
