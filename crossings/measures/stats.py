@@ -161,7 +161,11 @@ def _group_ids(table: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray
         packed = packed * span + (col - low)
         lows.append(low)
         spans.append(span)
-    uniques, inverse = np.unique(packed, return_inverse=True)
+    if len(packed) and np.all(packed[1:] >= packed[:-1]):  # already in order
+        starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+        uniques, inverse = packed[starts], np.cumsum(np.r_[0, packed[1:] != packed[:-1]])
+    else:
+        uniques, inverse = np.unique(packed, return_inverse=True)
     digits = np.zeros((len(uniques), len(keys)), np.int64)
     rest = uniques.copy()
     for i in range(len(keys) - 1, -1, -1):
@@ -187,7 +191,10 @@ def _order(group: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     low = values.min()
     span = int(values.max() - low) + 1
-    return np.argsort(group.astype(np.int64) * span + (values - low), kind="stable")
+    packed = group.astype(np.int64) * span + (values - low)
+    if np.all(packed[1:] >= packed[:-1]):  # the engine returned it in order
+        return np.arange(len(packed))
+    return np.argsort(packed, kind="stable")
 
 
 def _sum(group, counts, mask, n_groups) -> np.ndarray:
