@@ -72,13 +72,11 @@ def _lions(q: Query, store: Store, rules, eng) -> Result:
     tables, quality = [], {"defendants_without_a_dated_filing": 0}
     for entry in sorted(entries, key=lambda e: e.record.get("release_month", e.release)):
         t = {name: eng.parquet(entry.table_glob(name)) for name in LIONS_TABLES}
-        lead = eng.to_arrow(t["cases"].select("lead_charge").distinct())["lead_charge"]
-        counted = eng.to_arrow(t["part_counts"].select("charge").distinct())["charge"]
-        mapping = ibis.memtable(lions.charge_map(lead.to_pylist() + counted.to_pylist(), rules))
+        mapping = lions.release_charge_map(eng, t, entry.path, rules)
         districts = ibis.memtable(lions.district_map())
         tables.append(eng.to_arrow(lions.expression(q, t, mapping, districts, entry.release)))
-        quality["defendants_without_a_dated_filing"] += int(eng.scalar(
-            lions.not_filings(t).count()))
+        quality["defendants_without_a_dated_filing"] += lions.not_filings_count(
+            eng, t, entry.path)
     latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
     merged = pa.concat_tables(tables, promote_options="permissive")
     table = stats.to_table(q, merged.rename_columns(

@@ -26,6 +26,7 @@ import pyarrow as pa
 from crossings.codebook import fjc, geo
 from crossings.codebook.tables import read_table
 from crossings.measures.charges import ChargeRules, classify_lions, lions_statute
+from crossings.measures.derived import cached
 from crossings.measures.query import Query
 
 DEFENDANT_KEY = ("district", "caseid", "partid")
@@ -310,3 +311,22 @@ def filing_components(t: dict, mapping: ibis.Table, districts: ibis.Table) -> ib
     return d.mutate(own_category=d.own_category.fill_null("unreadable"),
                     dc_year=fiscal_year(d.dc_date), mg_year=fiscal_year(d.mg_date),
                     first_year=fiscal_year(d.filed))
+
+
+def release_charge_map(eng, t: dict, entry_path, rules: ChargeRules) -> ibis.Table:
+    """The small charge table of a release: its distinct charge strings (computed
+    once per release and cached beside it) classified by ``rules``."""
+    def distinct() -> pa.Table:
+        lead = eng.to_arrow(t["cases"].select(k_charge=t["cases"].lead_charge).distinct())
+        own = eng.to_arrow(t["part_counts"].select(k_charge=t["part_counts"].charge).distinct())
+        return pa.concat_tables([lead, own])
+
+    values = cached(entry_path, "lions_charges", distinct)["k_charge"].to_pylist()
+    return ibis.memtable(charge_map(values, rules))
+
+
+def not_filings_count(eng, t: dict, entry_path) -> int:
+    """How many defendants have no dated filing (cached once per release)."""
+    table = cached(entry_path, "lions_not_filings",
+                   lambda: pa.table({"n": [int(eng.scalar(not_filings(t).count()))]}))
+    return int(table["n"][0].as_py())

@@ -111,12 +111,8 @@ def _prosecutors(by, codes, where, entry, engine) -> dict:
     eng = get_engine(engine)
     t = {name: eng.parquet(entry.table_glob(name)) for name in (
         "cases", "participants", "court_histories", "part_courts", "part_counts")}
-    rules = charges.load_rules()
-    values = (eng.to_arrow(t["cases"].select("lead_charge").distinct())["lead_charge"]
-              .to_pylist() + eng.to_arrow(t["part_counts"].select("charge").distinct())[
-              "charge"].to_pylist())
-    d = lions.filing_components(t, ibis.memtable(lions.charge_map(values, rules)),
-                                ibis.memtable(lions.district_map()))
+    mapping = lions.release_charge_map(eng, t, entry.path, charges.load_rules())
+    d = lions.filing_components(t, mapping, ibis.memtable(lions.district_map()))
     if codes:
         d = d.filter(d.district.isin(lions.lions_districts(codes)))
     has_dc = d.dc_date.notnull()
