@@ -37,6 +37,7 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 
+from crossings import __version__
 from crossings.codebook.tables import data_path
 from crossings.errors import InvalidRequest
 from crossings.measures import charges, lions, measure
@@ -166,6 +167,9 @@ def _meta(by, codes, where, idb_entry, lions_entry) -> dict:
         "identities": ["lions_district = court_file + transfers + lead_charge + residual",
                        "lions_all = lions_district + date_basis + magistrate_only"],
         "rules_version": RULES_VERSION,
+        "charge_rules": {"file": "charge-rules.csv", "sha256": charges.load_rules().sha256,
+                         "citation_table_sha256": charges.citation_table_sha256()},
+        "tool_version": __version__,
         "sources": {"idb": {"release": idb_entry.release,
                             "citation": citation("idb", idb_entry.record),
                             "synthetic": bool(idb_entry.record.get("synthetic"))},
