@@ -42,7 +42,7 @@ if kind == "crossings":
     out["stages"] = report.seconds
 elif kind == "floor":
     import zipfile
-    from crossings.ingest.streams import ZipMemberStream
+    from crossings.archives import ZipMemberStream
     with zipfile.ZipFile(path) as z:
         info = z.infolist()[0]
     lines = 0
@@ -52,7 +52,7 @@ elif kind == "floor":
 elif kind == "pandas":
     import io, zipfile
     import pandas as pd
-    from crossings.ingest.streams import ZipMemberStream
+    from crossings.archives import ZipMemberStream
     with zipfile.ZipFile(path) as z:
         info = z.infolist()[0]
     text = b"".join(ZipMemberStream(__import__("pathlib").Path(path), info).chunks())
@@ -66,7 +66,7 @@ print(json.dumps(out))
 
 
 def make_sample(rows: int, seed: int, folder: Path) -> tuple[Path, int]:
-    from crossings.sample.fjc import write_fjc_sample
+    from crossings.sample.idb.generator import write_fjc_sample
 
     started = time.perf_counter()
     info = write_fjc_sample(folder / "cr96on.txt", rows=rows, seed=seed)

@@ -265,7 +265,7 @@ def _run_ingest(release: str, store: str) -> None:
 
 
 def _run_floor(release: str) -> None:
-    from crossings.ingest.streams import ZipMemberStream
+    from crossings.archives import ZipMemberStream
 
     started = time.perf_counter()
     total = 0

@@ -101,7 +101,7 @@ print(json.dumps(out))
 
 def build_store(rows: int, store: Path) -> None:
     from crossings.ingest import ingest
-    from crossings.sample.fjc import write_fjc_sample
+    from crossings.sample.idb.generator import write_fjc_sample
 
     with tempfile.TemporaryDirectory(prefix="crossings-qbench-") as folder:
         started = time.perf_counter()

@@ -14,7 +14,7 @@ from pathlib import Path
 from crossings.ingest import ingest
 from crossings.measures import Result, measure
 from crossings.progress import ProgressCallback
-from crossings.sample.fjc import write_fjc_sample
+from crossings.sample.idb.generator import write_fjc_sample
 from crossings.settings import default_store_dir
 from crossings.store import Store
 

@@ -56,13 +56,13 @@ def sample(
 
 
 def _idb_text(out: Path, rows: int, seed: int, zipped: bool, update) -> dict:
-    from crossings.sample.fjc import write_fjc_sample
+    from crossings.sample.idb.generator import write_fjc_sample
 
     return write_fjc_sample(out, rows=rows, seed=seed, zip=zipped, progress=update).to_dict()
 
 
 def _idb_sas(out: Path, rows: int, seed: int) -> dict:
-    from crossings.sample.sas import write_fjc_sas
+    from crossings.sample.idb.sas import write_fjc_sas
 
     paths = write_fjc_sas(out, rows=rows, seed=seed)
     return {"path": str(out), "rows": rows, "files": [str(p) for p in paths],
@@ -71,7 +71,7 @@ def _idb_sas(out: Path, rows: int, seed: int) -> dict:
 
 def _lions(out: Path, defendants: int, seed: int, release: str, court_file: Path | None,
            update) -> dict:
-    from crossings.sample.lions import write_lions_sample
+    from crossings.sample.lions.generator import write_lions_sample
 
     return write_lions_sample(out, defendants=defendants, seed=seed, release=release,
                               court_file=court_file, progress=update).to_dict()

@@ -8,7 +8,7 @@ read into the store: the decoder slices the kept columns out of each record
 and nothing else.
 
 Layouts are **not** written here: each release ships its own readme with its
-own column positions, parsed by :mod:`crossings.ingest.lions_readme`. What is
+own column positions, parsed by :mod:`crossings.ingest.lions.readme`. What is
 written here is the choice of columns (by name) and the type each is stored as,
 so the store's schema stays the same when a release moves or widens a column.
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from crossings import settings
+from crossings.archives import FileDigest, ZipMemberStream, open_zip
 from crossings.errors import CorruptArchive, FetchError
 from crossings.fetch.http import HTTPStatusError, download, fetch_text, find_links
-from crossings.ingest.streams import FileDigest, ZipMemberStream, open_zip
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 
 #: The one member of the FJC's zip.

@@ -40,10 +40,10 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from crossings import settings
+from crossings.archives import FileDigest, ZipMemberStream, open_zip, sha256_file
 from crossings.codebook import lions as codebook
 from crossings.errors import CorruptArchive, FetchError, InvalidRequest
 from crossings.fetch.http import HTTPStatusError, download, fetch_text
-from crossings.ingest.streams import FileDigest, ZipMemberStream, open_zip, sha256_file
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 
 #: The sidecar written into each release folder.

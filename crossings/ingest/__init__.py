@@ -17,11 +17,11 @@ def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = F
            release: str | None = None, progress: ProgressCallback | None = None):
     """Ingest ``path`` into ``store``; returns an ``IngestReport``."""
     if source == "idb":
-        from crossings.ingest.fjc import ingest_idb
+        from crossings.ingest.idb.ingest import ingest_idb
 
         return ingest_idb(path, store, force=force, release=release, progress=progress)
     if source == "lions":
-        from crossings.ingest.lions import ingest_lions
+        from crossings.ingest.lions.ingest import ingest_lions
 
         return ingest_lions(path, store, force=force, release=release, progress=progress)
     raise InvalidRequest(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}")

@@ -10,8 +10,11 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
-from crossings.measures import charges, derived, facts, idb, lions, stats
+from crossings.measures import charges, histogram
 from crossings.measures.engine import get_engine
+from crossings.measures.idb import counting as idb_counting
+from crossings.measures.idb import derived, facts
+from crossings.measures.lions import counting as lions_counting
 from crossings.measures.meta import (
     RULES_VERSION,
     base_meta,
@@ -56,9 +59,9 @@ def _idb(q: Query, entry: Entry, rules, eng) -> Result:
     if q.any_charge and "statute" in q.by:
         any_charges, _ = facts.table(eng, "any_charges", defendants, mapping, entry,
                                      rules.sha256)
-    grouped = eng.to_arrow(idb.expression(q, the_facts, any_charges, codes),
+    grouped = eng.to_arrow(idb_counting.expression(q, the_facts, any_charges, codes),
                            key=("idb", q, str(entry.path), rules.sha256))
-    table = stats.to_table(q, stats.rows_from(q, grouped, codes))
+    table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
     meta = base_meta(q, entry, rules, eng.name)
     meta["partial_years"] = partial_years(entry.record)
     meta["data_quality"] = _idb_quality(q, eng, defendants, entry)
@@ -72,14 +75,14 @@ def _lions(q: Query, store: Store, rules, eng) -> Result:
     tables, quality = [], {"defendants_without_a_dated_filing": 0}
     for entry in sorted(entries, key=lambda e: e.record.get("release_month", e.release)):
         t = {name: eng.parquet(entry.table_glob(name)) for name in LIONS_TABLES}
-        mapping = lions.release_charge_map(eng, t, entry.path, rules)
-        districts = ibis.memtable(lions.district_map())
-        tables.append(eng.to_arrow(lions.expression(q, t, mapping, districts, entry.release)))
-        quality["defendants_without_a_dated_filing"] += lions.not_filings_count(
+        mapping = lions_counting.release_charge_map(eng, t, entry.path, rules)
+        districts = ibis.memtable(lions_counting.district_map())
+        tables.append(eng.to_arrow(lions_counting.expression(q, t, mapping, districts, entry.release)))
+        quality["defendants_without_a_dated_filing"] += lions_counting.not_filings_count(
             eng, t, entry.path)
     latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
     merged = pa.concat_tables(tables, promote_options="permissive")
-    table = stats.to_table(q, merged.rename_columns(
+    table = histogram.to_table(q, merged.rename_columns(
         [c.removeprefix("_by_") for c in merged.column_names]))
     meta = base_meta(q, latest, rules, eng.name)
     meta["releases"] = [e.release for e in entries]
@@ -102,7 +105,7 @@ def _charge_mapping(eng, defendants, entry: Entry, rules) -> pa.Table:
 
 
 def _idb_quality(q: Query, eng, defendants, entry: Entry) -> dict:
-    flag, date = idb.flag_column(q), idb.date_column(q)
+    flag, date = idb_counting.flag_column(q), idb_counting.date_column(q)
     rows = derived.quality(eng, defendants, entry.path, flag, date).to_pylist()
     keep = [r for r in rows
             if (q.from_year is None or r["fiscalyr"] >= q.from_year)

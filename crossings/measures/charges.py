@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from crossings.codebook import fjc
+from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import data_path
 from crossings.errors import ChargeRulesError
 
@@ -84,7 +84,7 @@ class ChargeRules:
 
 
 def present(value: str | None) -> bool:
-    return value is not None and value.strip() not in ("", fjc.MISSING)
+    return value is not None and value.strip() not in ("", idb_codes.MISSING)
 
 
 def _key_matches(match: str, statute: Statute) -> bool:
@@ -151,7 +151,7 @@ def _load(path: str) -> ChargeRules:
 def citation_table() -> dict[str, tuple[str, str, str, str]]:
     """``citation -> (title, section, subsection, d2 code)`` from the FJC's table."""
     return {r["citation"]: (r["title"], r["section"], r["subsection"], r["d2_offense_code"])
-            for r in fjc.citations()}
+            for r in idb_codes.citations()}
 
 
 @cache

@@ -6,7 +6,8 @@ import calendar
 
 from crossings import __version__
 from crossings.codebook import lions as lions_codebook
-from crossings.measures import charges, idb
+from crossings.measures import charges
+from crossings.measures.idb import counting as idb_counting
 from crossings.measures.query import Query
 from crossings.store import Entry
 
@@ -54,7 +55,7 @@ def base_meta(q: Query, entry: Entry, rules, engine_name: str) -> dict:
         "summary": q.spec.summary,
         "by": list(q.by),
         "where": q.where(),
-        "options": {"transfers": q.transfers, "charge_basis": idb.charge_basis(q),
+        "options": {"transfers": q.transfers, "charge_basis": idb_counting.charge_basis(q),
                     "any_charge": q.any_charge},
         "source": q.source,
         "release": entry.release,
@@ -66,7 +67,7 @@ def base_meta(q: Query, entry: Entry, rules, engine_name: str) -> dict:
                          "citation_table_sha256": charges.citation_table_sha256()},
         "tool_version": __version__,
         "engine": engine_name,
-        "rule": RULE_TEXT[(q.source, q.spec.basis)].format(flag=idb.flag_column(q).upper()),
+        "rule": RULE_TEXT[(q.source, q.spec.basis)].format(flag=idb_counting.flag_column(q).upper()),
         "coverage": COVERAGE[q.source],
         "citation": citation(q.source, record),
     }

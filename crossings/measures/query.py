@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crossings.codebook import fjc, geo
+from crossings.codebook import geo
+from crossings.codebook import idb as idb_codes
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import CATEGORIES
 
@@ -169,7 +170,7 @@ def _year(value, name: str) -> int | None:
 def resolve_district(value: str) -> str:
     """A court-file district code from either source's code (``41`` or ``TXS``)."""
     value = str(value).strip()
-    codes = {r["district"] for r in fjc.districts().values()}
+    codes = {r["district"] for r in idb_codes.districts().values()}
     if value in codes:
         return value
     by_lions = geo.fjc_district_by_lions_code()

@@ -40,9 +40,10 @@ import pyarrow as pa
 from crossings import __version__
 from crossings.codebook.tables import data_path
 from crossings.errors import InvalidRequest
-from crossings.measures import charges, lions, measure
+from crossings.measures import charges, measure
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.engine import get_engine
+from crossings.measures.lions import counting as lions_counting
 from crossings.measures.meta import RULES_VERSION, citation
 from crossings.measures.query import resolve_district
 from crossings.measures.result import Result
@@ -88,7 +89,7 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
 
 
 def _district_key(code: str) -> str:
-    return lions.GUAM_AND_NMI if code in ("93", "94") else code
+    return lions_counting.GUAM_AND_NMI if code in ("93", "94") else code
 
 
 def _court_file(by, codes, where, store, release, engine) -> dict:
@@ -112,10 +113,10 @@ def _prosecutors(by, codes, where, entry, engine) -> dict:
     eng = get_engine(engine)
     t = {name: eng.parquet(entry.table_glob(name)) for name in (
         "cases", "participants", "court_histories", "part_courts", "part_counts")}
-    mapping = lions.release_charge_map(eng, t, entry.path, charges.load_rules())
-    d = lions.filing_components(t, mapping, ibis.memtable(lions.district_map()))
+    mapping = lions_counting.release_charge_map(eng, t, entry.path, charges.load_rules())
+    d = lions_counting.filing_components(t, mapping, ibis.memtable(lions_counting.district_map()))
     if codes:
-        d = d.filter(d.district.isin(lions.lions_districts(codes)))
+        d = d.filter(d.district.isin(lions_counting.lions_districts(codes)))
     has_dc = d.dc_date.notnull()
     parts = {
         "lions_district": (d.filter(has_dc), "dc_year", "case_charge"),

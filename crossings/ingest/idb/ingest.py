@@ -1,0 +1,289 @@
+"""Ingest the FJC criminal defendants file into the store.
+
+The pipeline, for each input::
+
+    reader thread:  inflate / read  ->  line-aligned blocks
+    2 workers:      parse, validate and type each block (Arrow, numpy)
+    this thread:    quarantine, tally, write Parquet by fiscal year
+
+Blocks are handled in order, so the same input always gives the same store.
+Every row read is either stored or quarantined; blank lines are counted
+apart. The run is recorded in the manifest only when it has finished.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.compute as pc
+
+from crossings import __version__, archives, settings
+from crossings.codebook import idb as idb_codes
+from crossings.errors import EmptySource, UnknownLayout
+from crossings.ingest.blocks import Block, line_blocks, split_header
+from crossings.ingest.idb import inputs as idb_inputs
+from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
+from crossings.ingest.idb.sas import ExtractedSas, SasStream, sas_columns
+from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
+from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
+from crossings.ingest.pipeline import TimedChunks, prefetch
+from crossings.ingest.quarantine import QuarantineWriter
+from crossings.progress import ProgressCallback, ProgressUpdate, silent
+from crossings.store import Store, now_iso
+
+SOURCE = "idb"
+#: Text columns whose values rarely repeat (keys, docket numbers): no dictionary.
+NEARLY_UNIQUE = ("deflgky", "caslgky", "docket", "magdock", "trandock")
+WORKERS = 2
+IN_FLIGHT = 4
+
+
+@dataclass
+class Tally:
+    """Counts for the manifest, accumulated block by block."""
+
+    read: Counter = field(default_factory=Counter)  # by fiscal year ("unknown" if unreadable)
+    stored: Counter = field(default_factory=Counter)
+    quarantined: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+    missing_flags: Counter = field(default_factory=Counter)
+    blank_lines: int = 0
+    null_dates: int = 0
+    max_loaddate: object = None
+    synthetic: bool = False
+    seconds: Counter = field(default_factory=Counter)
+
+    def add(self, result: BlockResult) -> None:
+        for key, part in result.parts:
+            self.stored[str(key)] += part.num_rows
+            self.read[str(key)] += part.num_rows
+        latest = result.latest_loaddate
+        if latest and (self.max_loaddate is None or latest > self.max_loaddate):
+            self.max_loaddate = latest
+        self.synthetic = self.synthetic or result.synthetic
+        for q in result.quarantined:
+            key = str(q.fiscal_year) if q.fiscal_year is not None else "unknown"
+            self.quarantined[key] += 1
+            self.read[key] += 1
+            self.reasons[q.reason] += 1
+        self.missing_flags.update(result.missing_flags)
+        self.blank_lines += result.blank_lines
+        self.null_dates += result.null_dates
+        self.seconds["parse"] += result.parse_seconds
+        self.seconds["validate_and_type"] += result.validate_seconds
+        self.seconds["partition"] += result.partition_seconds
+
+    def rows(self) -> dict:
+        read, stored, quarantined = (sum(c.values()) for c in (
+            self.read, self.stored, self.quarantined))
+        return {"read": read, "stored": stored, "quarantined": quarantined,
+                "blank_lines": self.blank_lines}
+
+    def by_fiscal_year(self) -> dict:
+        years = sorted(self.read, key=lambda k: (k == "unknown", k))
+        return {y: {"read": self.read[y], "stored": self.stored[y],
+                    "quarantined": self.quarantined[y]} for y in years}
+
+
+@dataclass
+class IngestReport:
+    status: str  # "ingested" or "unchanged"
+    record: dict
+    skipped: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, **self.record, "skipped": self.skipped,
+                "seconds": self.seconds}
+
+
+def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: bool = False,
+               release: str | None = None,
+               progress: ProgressCallback | None = None) -> IngestReport:
+    """Ingest the court file at ``path`` (file, archive or folder) into ``store``."""
+    path = Path(path)
+    store = store if isinstance(store, Store) else Store(store)
+    progress = progress or silent
+    inputs, skipped = idb_inputs.discover(path, _peek_problem)
+    skipped_dicts = [{"path": s.path, "reason": s.reason} for s in skipped]
+    with store.writing():
+        if not force:
+            existing = _already_loaded(store, inputs)
+            if existing is not None:
+                return IngestReport("unchanged", existing.record, skipped_dicts)
+        staging = store.new_staging(SOURCE)
+        try:
+            record, seconds = _build(inputs, staging, progress)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        record["release"] = release or record["data_as_of"] or "unknown"
+        record["skipped"] = skipped_dicts
+        entry = store.commit(staging, record)
+        return IngestReport("ingested", entry.record, skipped_dicts, seconds)
+
+
+def _peek_problem(item: idb_inputs.Input) -> str | None:
+    if item.kind == "sas":
+        return idb_inputs.header_problem(sas_columns(item.path))
+    if item.kind == "zipped-sas":
+        with ExtractedSas(item.path, item.member) as extracted:
+            return idb_inputs.header_problem(sas_columns(extracted))
+    for chunk in _stream(item).chunks():
+        line = chunk.split(b"\n", 1)[0].rstrip(b"\r")
+        return idb_inputs.header_problem(line.decode("latin-1").split("\t"))
+    return "the file is empty"
+
+
+def _stream(item: idb_inputs.Input, digest: archives.FileDigest | None = None):
+    if item.kind == "zip":
+        with archives.open_zip(item.path) as archive:
+            info = archive.getinfo(item.member)
+        return archives.ZipMemberStream(item.path, info, digest)
+    if item.kind == "gzip":
+        return archives.GzipStream(item.path, digest)
+    return archives.PlainStream(item.path, digest)
+
+
+def _already_loaded(store: Store, inputs: list[idb_inputs.Input]):
+    """The loaded entry built from these very files (by SHA-256), if any.
+
+    Hashing costs a pass over the files, so it is only done when every file
+    has the size of a file already loaded."""
+    loaded = {f["size"] for e in store.entries(SOURCE) for f in e.record["files"]}
+    files = sorted({i.path for i in inputs})
+    if not files or any(f.stat().st_size not in loaded for f in files):
+        return None
+    return store.find_by_sha256(SOURCE, [archives.sha256_file(f) for f in files])
+
+
+def _build(inputs: list[idb_inputs.Input], staging: Path, progress) -> tuple[dict, dict]:
+    started = time.perf_counter()
+    tally = Tally()
+    writer = PartitionedWriter(staging / TABLE, store_schema(), PARTITION,
+                               stats_columns=["circuit", "district"],
+                               unique_columns=NEARLY_UNIQUE)
+    digests: dict[Path, archives.FileDigest] = {}
+    try:
+        with QuarantineWriter(staging / "quarantine.csv") as quarantine, ThreadPoolExecutor(
+                WORKERS) as pool:
+            for item in inputs:
+                _ingest_input(item, digests, pool, writer, quarantine, tally, progress)
+        write_started = time.thread_time()
+        writer.close()
+        tally.seconds["write"] += time.thread_time() - write_started + writer.seconds
+    except BaseException:
+        writer.abort()
+        raise
+    rows = tally.rows()
+    if rows["read"] == 0:
+        raise EmptySource("no data rows: the source holds a header and nothing else",
+                          path=", ".join(i.label for i in inputs))
+    seconds = {k: round(v, 3) for k, v in tally.seconds.items()}
+    seconds["wall"] = round(time.perf_counter() - started, 3)
+    record = {
+        "source": SOURCE,
+        "files": [{"name": d.path.name, "size": d.size, "sha256": d.sha256,
+                   "members": sorted(i.member for i in inputs if i.path == p and i.member)}
+                  for p, d in digests.items()],
+        "rows": rows,
+        "by_fiscal_year": tally.by_fiscal_year(),
+        "quarantine": {"file": "quarantine.csv",
+                       "reasons": {r: tally.reasons[r] for r in REASONS if tally.reasons[r]}},
+        "data_quality": {"missing_count_flags": dict(sorted(tally.missing_flags.items())),
+                         "dates_01_01_1900": tally.null_dates},
+        "layout_version": idb_codes.layout_version(),
+        "data_as_of": tally.max_loaddate.isoformat() if tally.max_loaddate else None,
+        "ingested_at": now_iso(),
+        "tool_version": __version__,
+        "synthetic": tally.synthetic,
+        "tables": [TABLE],
+    }
+    return record, seconds
+
+
+def _ingest_input(item, digests, pool, writer, quarantine, tally, progress) -> None:
+    """Stream one input through the workers into the writer."""
+    if item.kind in ("sas", "zipped-sas"):
+        digest = digests.setdefault(item.path, archives.FileDigest(item.path))
+        if digest.size == 0:
+            _hash_whole(item.path, digest)
+        if item.kind == "sas":
+            _run(SasStream(item.path), item, pool, writer, quarantine, tally, progress)
+        else:
+            with ExtractedSas(item.path, item.member) as extracted:
+                stream = SasStream(extracted, label=item.label)
+                _run(stream, item, pool, writer, quarantine, tally, progress)
+        return
+    digest = digests.setdefault(item.path, archives.FileDigest(item.path))
+    _run(_stream(item, digest), item, pool, writer, quarantine, tally, progress)
+    digest.finish()
+
+
+def _hash_whole(path: Path, digest: archives.FileDigest) -> None:
+    with open(path, "rb") as f:
+        while chunk := f.read(archives.CHUNK):
+            digest.update(chunk)
+    digest.finish()
+
+
+def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
+    label = item.label
+    timed = TimedChunks(stream)
+    blocks = prefetch(line_blocks(timed, settings.BLOCK_BYTES), depth=IN_FLIGHT)
+    try:
+        first = next(blocks)
+    except StopIteration:
+        raise EmptySource("the file is empty", path=label) from None
+    header, first = split_header(first)
+    idb_inputs.check_header(header, label) if header else _no_header(label)
+    unit = getattr(stream, "unit", "bytes")
+
+    def results():
+        pending = []
+        for block in _chain(first, blocks):
+            pending.append(pool.submit(_work, block, label))
+            if len(pending) >= IN_FLIGHT:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+    for result in results():
+        quarantine.write(label, result.quarantined)
+        tally.add(result)
+        started = time.thread_time()
+        writer.write_parts(result.parts, result.bytes_per_row)
+        tally.seconds["write"] += time.thread_time() - started
+        progress(ProgressUpdate(f"ingest {label}", stream.position, stream.total, unit,
+                                tally.rows()["read"]))
+    tally.seconds["decompress_and_read"] += timed.seconds
+
+
+def _work(block: Block, label: str) -> BlockResult:
+    """In a worker thread: parse, validate and type a block, then split it by year
+    and note what the manifest needs, so the writing thread only writes."""
+    result = parse_block(block, label)
+    started = time.thread_time()
+    table = result.table
+    result.parts = split(table, PARTITION)
+    result.bytes_per_row = row_bytes(table)
+    if table.num_rows:
+        result.latest_loaddate = pc.max(table["loaddate"]).as_py()
+        result.synthetic = bool(pc.any(pc.equal(table["source"], idb_codes.SYNTHETIC_SOURCE)).as_py())
+    result.partition_seconds = time.thread_time() - started
+    return result
+
+
+def _no_header(label: str) -> None:
+    raise UnknownLayout("the file has no header line", path=label)
+
+
+def _chain(first: Block, rest):
+    if first.data:
+        yield first
+    yield from rest

@@ -1,0 +1,333 @@
+"""The prosecutors' measures (LIONS), written once in Ibis like the court file's.
+
+Counting rules (docs/methodology.md, "The prosecutors' data"):
+
+* criminal cases only (CLASS ``R``); a defendant is a participant whose ROLE
+  starts with ``D`` (the redacted ``D*`` included);
+* a defendant's filing is the earliest FILING_DATE among their magistrate
+  (``MG``) and district (``DC``) court histories, reached through GS_PART_COURT
+  (a case moved from magistrate to district court is dated by its magistrate
+  filing); a defendant with no such dated filing is not a filing;
+* ``court`` is ``magistrate_only`` without a dated district-court filing;
+* the charge is the category of the case's LEAD_CHARGE (shared by every
+  defendant of the case), or with ``--any-charge`` of each of the defendant's
+  own counts (GS_PART_COUNT);
+* a termination is the disposition of the defendant's district-court
+  proceeding (their magistrate one when they never reached district court),
+  dated by its DISP_DATE; transfers (``TR``) are not terminations; convictions
+  are the codebook's guilty dispositions.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pyarrow as pa
+
+from crossings.codebook import geo
+from crossings.codebook import idb as idb_codes
+from crossings.codebook.tables import read_table
+from crossings.measures.charges import ChargeRules, classify_lions, lions_statute
+from crossings.measures.idb.derived import cached
+from crossings.measures.query import Query
+
+DEFENDANT_KEY = ("district", "caseid", "partid")
+CASE_KEY = ("district", "caseid")
+IMMIGRATION_PROGRAM = "055"
+GUAM_AND_NMI = "93+94"
+TRANSFER = "TR"
+#: LIONS criminal dispositions that are convictions: guilty (GT) and nolo contendere (NC).
+CONVICTIONS = ("GT", "NC")
+LIFE_OR_DEATH = ("LIF", "DET")
+LIFE_MONTHS = 470
+OFFENSE_RANK = {"F": 3, "M": 2, "P": 1}
+
+
+def fiscal_year(date):
+    return date.year() + (date.month() >= 10).cast("int32")
+
+
+def defendants(t: dict) -> ibis.Table:
+    """Defendants of criminal cases, with their case's lead charge."""
+    cases = t["cases"].filter(t["cases"]["class"] == "R")
+    parts = t["participants"]
+    defs = parts.filter(parts.role.startswith("D"))
+    return defs.join(cases.select(*CASE_KEY, "lead_charge"), list(CASE_KEY)).select(
+        *DEFENDANT_KEY, "role", "country", "lead_charge")
+
+
+def filing_dates(t: dict) -> ibis.Table:
+    """Per defendant: earliest magistrate, district and overall filing date."""
+    hist = t["court_histories"]
+    links = t["part_courts"].select(*DEFENDANT_KEY, "crthisid")
+    joined = links.join(hist.filter(hist.court.isin(["MG", "DC"]) & hist.filing_date.notnull()),
+                        [*CASE_KEY, "crthisid"])
+    return joined.group_by(list(DEFENDANT_KEY)).aggregate(
+        mg_date=joined.filing_date.min(where=joined.court == "MG"),
+        dc_date=joined.filing_date.min(where=joined.court == "DC"),
+        filed=joined.filing_date.min())
+
+
+def terminations(t: dict) -> ibis.Table:
+    """Per defendant: the disposition ending their district (else magistrate) proceeding."""
+    hist = t["court_histories"].select(*CASE_KEY, "crthisid", "court")
+    pc = t["part_courts"]
+    j = pc.join(hist, [*CASE_KEY, "crthisid"])
+    j = j.filter(j.court.isin(["MG", "DC"]) & j.disposition.notnull() & j.disp_date.notnull())
+    j = j.mutate(rank=ibis.ifelse(j.court == "DC", 2, 1))
+    best = j.group_by(list(DEFENDANT_KEY)).aggregate(rank=j["rank"].max())
+    j = j.join(best, [*DEFENDANT_KEY, "rank"])
+    latest = j.group_by(list(DEFENDANT_KEY)).aggregate(ended=j.disp_date.max())
+    j = j.join(latest, list(DEFENDANT_KEY)).filter(lambda r: r.disp_date == r.ended)
+    # Several dispositions on the same latest day: the first code in order decides.
+    return j.group_by(list(DEFENDANT_KEY)).aggregate(
+        disposition=j.disposition.min(), ended=j.ended.max())
+
+
+def agencies(t: dict) -> ibis.Table:
+    """Per case: the investigative agency (``multiple``; ``none`` when absent)."""
+    parts = t["participants"]
+    inv = parts.filter(parts.role == "IN")
+    per = inv.group_by(list(CASE_KEY)).aggregate(
+        n=inv.agency.nunique(), first=inv.agency.min())
+    return per.select(*CASE_KEY, agency=ibis.ifelse(per.n > 1, "multiple", per.first))
+
+
+def programs(t: dict) -> ibis.Table:
+    p = t["program_categories"]
+    per = p.group_by(list(CASE_KEY)).aggregate(
+        immigration=(p.prog_cat == IMMIGRATION_PROGRAM).any())
+    return per.select(*CASE_KEY, program=ibis.ifelse(per.immigration, "immigration", "other"))
+
+
+def offense_levels(t: dict) -> ibis.Table:
+    """Per defendant: the most serious CATEGORY among their counts (F, M, P)."""
+    pc = t["part_counts"]
+    rank = pc.category.cases(*OFFENSE_RANK.items(), else_=0)
+    per = pc.group_by(list(DEFENDANT_KEY)).aggregate(rank=rank.max())
+    labels = {r["code"]: r["description"] for r in read_table("lions", "charge-categories.csv")}
+    label = per["rank"].cases(*((v, labels[k]) for k, v in OFFENSE_RANK.items()),
+                              else_="unknown")
+    return per.select(*DEFENDANT_KEY, offense_level=label)
+
+
+def charge_map(values: list[str | None], rules: ChargeRules) -> pa.Table:
+    """Distinct charge strings with their category and statute (the small join table)."""
+    keys = sorted({v or "" for v in values})
+    cats = [classify_lions(v or None, rules) for v in keys]
+    statutes = []
+    for v in keys:
+        found = lions_statute(v or None, rules)
+        statutes.append(found.key if found else "unknown")
+    return pa.table({"k_charge": keys, "category": cats, "statute": statutes})
+
+
+def district_map() -> pa.Table:
+    """LIONS district code -> court-file code, circuit and border (Guam with NMI)."""
+    rows = read_table("geo", "districts-geo-key.csv")
+    southwest = idb_codes.southwest_border_districts()
+    codes, fjc_codes, circuits, borders = [], [], [], []
+    for r in rows:
+        code = GUAM_AND_NMI if r["lions_code"] in ("GU", "NMI") else r["fjc_district"]
+        codes.append(r["lions_code"])
+        fjc_codes.append(code)
+        circuits.append(r["fjc_circuit"])
+        borders.append("southwest" if r["fjc_district"] in southwest else "other")
+    return pa.table({"lions_district": codes, "fjc_district": fjc_codes, "circuit": circuits,
+                     "border": borders})
+
+
+def lions_districts(fjc_codes: tuple[str, ...]) -> list[str]:
+    """The LIONS codes behind court-file district codes (93 and 94 are both GU)."""
+    by_fjc = geo.lions_code_by_fjc_district()
+    out = set()
+    for code in fjc_codes:
+        if code in ("93", "94", GUAM_AND_NMI):
+            out.add("GU")
+        elif code in by_fjc:
+            out.add(by_fjc[code])
+    return sorted(out)
+
+
+def base(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table) -> ibis.Table:
+    """One row per defendant the measure counts, with every dimension's value."""
+    d = defendants(t)
+    d = d.join(districts, d.district == districts.lions_district).drop("lions_district")
+    if q.measure == "filings":
+        f = filing_dates(t)
+        d = d.join(f, list(DEFENDANT_KEY))
+        d = d.mutate(date=d.filed, court=ibis.ifelse(d.dc_date.isnull(), "magistrate_only",
+                                                       "district"))
+    else:
+        e = terminations(t)
+        d = d.join(e, list(DEFENDANT_KEY))
+        d = d.filter(d.disposition != TRANSFER)
+        if q.spec.convicted_only:
+            d = d.filter(d.disposition.isin(list(CONVICTIONS)))
+        f = filing_dates(t)
+        d = d.left_join(f, list(DEFENDANT_KEY)).select(d, f.dc_date)
+        d = d.mutate(date=d.ended, court=ibis.ifelse(d.dc_date.isnull(), "magistrate_only",
+                                                       "district"))
+    d = d.mutate(fiscal_year=fiscal_year(d.date))
+    return _filters(q, d)
+
+
+def _filters(q: Query, d: ibis.Table) -> ibis.Table:
+    if q.from_year is not None:
+        d = d.filter(d.fiscal_year >= q.from_year)
+    if q.to_year is not None:
+        d = d.filter(d.fiscal_year <= q.to_year)
+    if q.districts:
+        d = d.filter(d.district.isin(lions_districts(q.districts)))
+    if q.border is not None:
+        d = d.filter(d.border == q.border)
+    return d
+
+
+def with_charges(q: Query, d: ibis.Table, t: dict, mapping: ibis.Table) -> ibis.Table:
+    """``d`` with ``charge`` and ``statute``: the case lead charge, or each own count."""
+    m = mapping.select("k_charge", charge=mapping.category, statute=mapping.statute)
+    if not q.any_charge:
+        keyed = d.mutate(k_charge=d.lead_charge.fill_null(""))
+        return keyed.left_join(m, "k_charge").select(d, m.charge, m.statute)
+    counts = t["part_counts"].select(*DEFENDANT_KEY, k_charge=t["part_counts"].charge.fill_null(
+        "")).distinct()
+    own = counts.join(m, "k_charge").select(*DEFENDANT_KEY, "charge", "statute")
+    joined = d.left_join(own, list(DEFENDANT_KEY)).select(d, own.charge, own.statute)
+    # A defendant without counts has no charge to read: shown, not guessed.
+    return joined.mutate(charge=joined.charge.fill_null("unreadable"),
+                         statute=joined.statute.fill_null("unknown"))
+
+
+def with_dimensions(q: Query, d: ibis.Table, t: dict, release: str) -> ibis.Table:
+    wanted = set(q.by)
+    if "agency" in wanted:
+        a = agencies(t)
+        d = d.left_join(a, list(CASE_KEY)).select(d, agency=a.agency.fill_null("none"))
+    if "program" in wanted:
+        p = programs(t)
+        d = d.left_join(p, list(CASE_KEY)).select(d, program=p.program.fill_null("other"))
+    if "offense_level" in wanted:
+        o = offense_levels(t)
+        d = d.left_join(o, list(DEFENDANT_KEY)).select(
+            d, offense_level=o.offense_level.fill_null("unknown"))
+    values = {
+        "fiscal_year": d.fiscal_year, "month": d.date.strftime("%Y-%m").fill_null("unknown"),
+        "district": d.fjc_district, "circuit": d.circuit, "border": d.border,
+        "country": d.country.fill_null("unknown"), "release": ibis.literal(release),
+    }
+    return d.mutate(**{f"_by_{name}": values.get(name, d[name] if name in d.columns else None)
+                       for name in q.by})
+
+
+def sentence_aggregates(d: ibis.Table) -> dict:
+    kind = d.incar_type.fill_null("")
+    months = d.term_months
+    life = kind.isin(list(LIFE_OR_DEATH))
+    no_sentence = d.has_sentence & (kind == "DBS")
+    known = d.has_sentence & ~no_sentence & (months.notnull() | life)
+    value = ibis.ifelse(life, float(LIFE_MONTHS), months)
+    value = ibis.ifelse(known, value, ibis.null("float64"))
+    return {
+        "convicted": d.count(),
+        "known_term": known.sum(),
+        "prison": (known & ((value > 0) | life)).sum(),
+        "median_prison_months": value.quantile(0.5),
+        "mean_prison_months": value.mean(),
+        "p25_prison_months": value.quantile(0.25),
+        "p75_prison_months": value.quantile(0.75),
+        "life_or_death": (known & life).sum(),
+        "no_sentence": no_sentence.sum(),
+        "sealed": ibis.literal(0).cast("int64"),  # LIONS does not mark sealed terms apart
+        "missing": (~known & ~no_sentence).sum(),
+    }
+
+
+def with_sentences(d: ibis.Table, t: dict) -> ibis.Table:
+    """Each convicted defendant's latest sentence (months of incarceration)."""
+    s = t["sentences"]
+    latest = s.group_by(list(DEFENDANT_KEY)).aggregate(last=s.sent_date.max())
+    s = s.join(latest, list(DEFENDANT_KEY)).filter(lambda r: r.sent_date == r["last"])
+    months = (s.incar_years.fill_null(0) * 12 + s.incar_months.fill_null(0)).cast(
+        "float64") + s.incar_days.fill_null(0).cast("float64") / 30.4375
+    no_numbers = s.incar_years.isnull() & s.incar_months.isnull() & s.incar_days.isnull()
+    per = s.group_by(list(DEFENDANT_KEY)).aggregate(
+        term_months=ibis.ifelse(no_numbers, ibis.null("float64"), months).max(),
+        incar_type=s.incar_type.max())
+    joined = d.left_join(per, list(DEFENDANT_KEY))
+    return joined.select(d, per.term_months, per.incar_type,
+                         has_sentence=per.term_months.notnull() | per.incar_type.notnull())
+
+
+def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
+               release: str) -> ibis.Table:
+    d = base(q, t, charges, districts)
+    if q.charges or {"charge", "statute"} & set(q.by) or q.any_charge:
+        d = with_charges(q, d, t, charges)
+    if q.charges:
+        d = d.filter(d.charge.isin(list(q.charges)))
+    d = with_dimensions(q, d, t, release)
+    keys = [f"_by_{name}" for name in q.by]
+    if q.measure == "sentences":
+        d = with_sentences(d.select(*DEFENDANT_KEY, *keys).distinct(), t)
+        metrics = sentence_aggregates(d)
+    else:
+        d = d.select(*DEFENDANT_KEY, *keys).distinct()
+        metrics = {"defendants": d.count()}
+    agg = d.group_by(keys).aggregate(**metrics) if keys else d.aggregate(**metrics)
+    return agg.rename({name: f"_by_{name}" for name in q.by})
+
+
+def not_filings(t: dict) -> ibis.Table:
+    """Defendants with no dated magistrate or district filing (only NC, sealed dates)."""
+    d = defendants(t)
+    f = filing_dates(t)
+    return d.anti_join(f, list(DEFENDANT_KEY))
+
+
+def own_lead_charges(t: dict) -> ibis.Table:
+    """Per defendant: the charge of their most serious count, the way the court file
+    sorts its slots: the first felony count, else misdemeanor, else petty (by COUNTID)."""
+    pc = t["part_counts"]
+    ranked = pc.mutate(rank=pc.category.cases(*OFFENSE_RANK.items(), else_=0))
+    top = ranked.group_by(list(DEFENDANT_KEY)).aggregate(rank=ranked["rank"].max())
+    best = ranked.join(top, [*DEFENDANT_KEY, "rank"])
+    first = best.group_by(list(DEFENDANT_KEY)).aggregate(countid=best.countid.min())
+    chosen = best.join(first, [*DEFENDANT_KEY, "countid"])
+    return chosen.group_by(list(DEFENDANT_KEY)).aggregate(own_charge=chosen.charge.min())
+
+
+def filing_components(t: dict, mapping: ibis.Table, districts: ibis.Table) -> ibis.Table:
+    """One row per defendant with a filing: the dates and charges reconciliation needs."""
+    d = defendants(t)
+    d = d.join(districts, d.district == districts.lions_district).drop("lions_district")
+    d = d.join(filing_dates(t), list(DEFENDANT_KEY))
+    own = own_lead_charges(t)
+    d = d.left_join(own, list(DEFENDANT_KEY)).select(d, own.own_charge)
+    m = mapping.select("k_charge", "category")
+    case = m.rename(case_charge="category")
+    mine = m.rename(own_category="category", k_own="k_charge")
+    d = d.mutate(k_charge=d.lead_charge.fill_null(""), k_own=d.own_charge.fill_null(""))
+    d = d.left_join(case, "k_charge").select(d, case.case_charge)
+    d = d.left_join(mine, "k_own").select(d, mine.own_category)
+    return d.mutate(own_category=d.own_category.fill_null("unreadable"),
+                    dc_year=fiscal_year(d.dc_date), mg_year=fiscal_year(d.mg_date),
+                    first_year=fiscal_year(d.filed))
+
+
+def release_charge_map(eng, t: dict, entry_path, rules: ChargeRules) -> ibis.Table:
+    """The small charge table of a release: its distinct charge strings (computed
+    once per release and cached beside it) classified by ``rules``."""
+    def distinct() -> pa.Table:
+        lead = eng.to_arrow(t["cases"].select(k_charge=t["cases"].lead_charge).distinct())
+        own = eng.to_arrow(t["part_counts"].select(k_charge=t["part_counts"].charge).distinct())
+        return pa.concat_tables([lead, own])
+
+    values = cached(entry_path, "lions_charges", distinct)["k_charge"].to_pylist()
+    return ibis.memtable(charge_map(values, rules))
+
+
+def not_filings_count(eng, t: dict, entry_path) -> int:
+    """How many defendants have no dated filing (cached once per release)."""
+    table = cached(entry_path, "lions_not_filings",
+                   lambda: pa.table({"n": [int(eng.scalar(not_filings(t).count()))]}))
+    return int(table["n"][0].as_py())
