@@ -11,12 +11,7 @@ The CLI, HTTP API, web pages and fact sheets are thin adapters over it.
 
 from __future__ import annotations
 
-from importlib import metadata
-
-try:
-    __version__ = metadata.version("crossings")
-except metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+source"
+from crossings.version import __version__
 
 __all__ = ["__version__", "measure", "reconcile"]
 

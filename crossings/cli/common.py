@@ -1,4 +1,5 @@
-"""What every command shares: options, output formats, the progress bar."""
+"""What every command shares: options, output formats, the progress bar, ingesting
+with a progress bar. The one module the command modules import from each other."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -24,7 +26,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from crossings.ingest import ingest
 from crossings.progress import ProgressUpdate
+from crossings.store import Store
 
 stderr = Console(stderr=True)
 
@@ -131,3 +135,16 @@ def count_bar(quiet: bool) -> Iterator:
             bar.update(tasks[event.task], completed=event.completed, total=event.total)
 
         yield update
+
+
+def ingest_into_store(source_path: Path, store: Path | None, *, source: str, force: bool,
+                      release: str | None, quiet: bool, unchanged: str = "nothing to do"):
+    """Ingest with a progress bar; (report, store). ``unchanged`` ends the already-loaded note."""
+    target = Store(store)
+    with progress_bar(quiet) as update:
+        report = ingest(source_path, target, source=source, force=force, release=release,
+                        progress=update)
+    if report.status == "unchanged":
+        message(f"already loaded (same SHA-256): {unchanged}; --force ingests again",
+                       quiet)
+    return report, target

@@ -8,9 +8,9 @@ import typer
 
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.cli.ingest import summary_rows
-from crossings.cli.stats import footnotes
 from crossings.demo import DEMO_ROWS, run_demo
+from crossings.ingest.report import summary_rows
+from crossings.measures import caveats
 
 
 def _pivot(result) -> tuple[list[str], list[list]]:
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
                                            "mean_prison_months", "life_or_death"])
         common.emit_rows(s.column_names, [list(r.values()) for r in s.to_pylist()], fmt,
                          title="Illegal re-entry: prison terms (months)")
-        for note in footnotes(report.filings.meta)[:2]:
+        for note in caveats(report.filings.meta)[:2]:
             common.message(note, quiet)
         common.message(f"Try: crossings stats speed --by fiscal_year --charge illegal_entry "
                        f"--store {report.store}", quiet)

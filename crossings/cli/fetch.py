@@ -14,9 +14,9 @@ from rich.markup import escape
 from crossings import settings
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.cli.ingest import ingest_into_store, summary_rows
 from crossings.fetch.idb import fetch_idb
 from crossings.fetch.lions import fetch_lions
+from crossings.ingest.report import summary_rows
 
 fetch_app = typer.Typer(
     name="fetch",
@@ -90,7 +90,7 @@ def _ingest(payload: dict, rows: list[tuple[str, str]], path: Path, store: Path 
             force: bool, quiet: bool, *, source: str = "idb",
             release: str | None = None) -> None:
     """Ingest what was fetched; add the ingest summary to ``payload`` and ``rows``."""
-    report, target = ingest_into_store(path, store, source=source, force=force,
+    report, target = common.ingest_into_store(path, store, source=source, force=force,
                                        release=release, quiet=quiet,
                                        unchanged="nothing to ingest")
     payload["ingest"] = {"store": str(target.root), **report.to_dict()}

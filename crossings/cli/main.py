@@ -16,8 +16,8 @@ import sys
 
 import typer
 
-from crossings import __version__
 from crossings.errors import CrossingsError
+from crossings.version import __version__
 
 #: Command modules, each with ``register(app)``; one module per command.
 COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import typer
 
+from crossings import sources
 from crossings.cli import common
 from crossings.cli.common import Format
 
-SOURCES = ("idb", "lions")
+SOURCES = sources.NAMES
 
 
 def register(app: typer.Typer) -> None:

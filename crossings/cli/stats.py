@@ -8,23 +8,9 @@ import typer
 
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.measures import MEASURES, measure
+from crossings.measures import MEASURES, caveats, measure
 from crossings.measures.engine import ENGINES
 from crossings.measures.query import DIMENSIONS
-
-
-def footnotes(meta: dict) -> list[str]:
-    """What a reader must see beside the numbers (printed on stderr)."""
-    notes = []
-    if meta.get("synthetic"):
-        notes.append("SYNTHETIC SAMPLE DATA: these are not real cases.")
-    if meta.get("partial_years"):
-        years = ", ".join(str(y) for y in meta["partial_years"])
-        notes.append(f"Fiscal year {years} is partial (data as of {meta.get('data_as_of')}).")
-    notes.append(f"Source: {meta['citation']}.")
-    if meta.get("rule"):
-        notes.append(f"Rule: {meta['rule']}")
-    return notes
 
 
 def register(app: typer.Typer) -> None:
@@ -67,5 +53,5 @@ def register(app: typer.Typer) -> None:
             common.emit_json(result.to_dict())
             return
         common.emit_rows(result.columns, [list(r.values()) for r in result.to_pylist()], fmt)
-        for note in footnotes(result.meta):
+        for note in caveats(result.meta):
             common.message(note, quiet)

@@ -18,13 +18,13 @@ their README in the reference folder); they are loaded, never retyped here.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from crossings.codebook.tables import read_table
+from crossings.fiscal import MONTH_ABBREVIATIONS, calendar_year, month_end
 
 #: Store types: ``text`` (VARCHAR2: spaces stripped, empty -> null),
 #: ``int`` (int64), ``float`` (float64), ``date`` (date32).
@@ -119,12 +119,11 @@ REDACTION = "*"
 DEFENDANT_ROLE_PREFIX = "D"
 
 # --- release names -------------------------------------------------------------
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 #: A release name as it prefixes the log and readme files: month, ``FY``, the
 #: fiscal year in four digits (``SEPFY2018``, ``JUNFY2025``, ``JAN FY2025``).
 #: Case-insensitive; a space or underscore between month and FY is tolerated.
-RELEASE_NAME = re.compile(r"(?i)(?<![A-Z])(" + "|".join(_MONTHS) + r")[ _]?FY(\d{4})(?!\d)")
+RELEASE_NAME = re.compile(r"(?i)(?<![A-Z])(" + "|".join(MONTH_ABBREVIATIONS) + r")[ _]?FY(\d{4})(?!\d)")
 
 
 def normalise_release(text: str) -> str | None:
@@ -143,15 +142,13 @@ def release_month(name: str) -> tuple[int, int]:
     normal = normalise_release(name)
     if normal is None:
         raise ValueError(f"not a release name: {name!r}")
-    month = _MONTHS.index(normal[:3]) + 1
-    fiscal_year = int(normal[-4:])
-    return (fiscal_year - 1 if month >= 10 else fiscal_year, month)
+    month = MONTH_ABBREVIATIONS.index(normal[:3]) + 1
+    return (calendar_year(int(normal[-4:]), month), month)
 
 
 def release_month_end(name: str) -> dt.date:
     """Last day of the release's month (the snapshot's nominal cut-off)."""
-    year, month = release_month(name)
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return month_end(*release_month(name))
 
 
 # --- code tables -----------------------------------------------------------------

@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from crossings import __version__
 from crossings.errors import FetchError
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
+from crossings.version import __version__
 
 #: Bytes read from the socket at a time: small enough for a smooth progress
 #: bar, large enough that the loop costs nothing next to the network.

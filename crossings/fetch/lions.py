@@ -44,15 +44,15 @@ from crossings.archives import FileDigest, ZipMemberStream, open_zip, sha256_fil
 from crossings.codebook import lions as codebook
 from crossings.errors import CorruptArchive, FetchError, InvalidRequest
 from crossings.fetch.http import HTTPStatusError, download, fetch_text
+from crossings.fiscal import MONTH_ABBREVIATIONS, fiscal_year_of_month
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 
 #: The sidecar written into each release folder.
 RECORD = "fetch.json"
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 #: "June 2025", "Jun. 2025", "Sept 2025", "June, 2025".
-MONTH_YEAR = re.compile(r"(?i)\b(" + "|".join(_MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b")
+MONTH_YEAR = re.compile(r"(?i)\b(" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\.?,?\s+(\d{4})\b")
 
 #: A link to a release's page says "data" ("June 2025 data files").
 DATA_WORD = re.compile(r"(?i)\bdata\b")
@@ -87,8 +87,8 @@ def release_from_text(text: str) -> str | None:
     found = MONTH_YEAR.search(text)
     if not found:
         return None
-    month = _MONTHS.index(found.group(1).lower()) + 1
-    fiscal_year = int(found.group(2)) + (month >= 10)
+    month = MONTH_ABBREVIATIONS.index(found.group(1).upper()) + 1
+    fiscal_year = fiscal_year_of_month(int(found.group(2)), month)
     return f"{found.group(1).upper()}FY{fiscal_year}"
 
 

@@ -8,6 +8,7 @@ from crossings.codebook import geo
 from crossings.codebook import idb as idb_codes
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import CATEGORIES
+from crossings.sources import SOURCES
 
 BORDERS = ("southwest", "other")
 TRANSFERS = ("exclude", "include")
@@ -55,12 +56,8 @@ MEASURES = {m.name: m for m in (
             summary="filings by offense level of the lead charge"),
 )}
 
-DIMENSIONS = {
-    "idb": ("fiscal_year", "month", "district", "circuit", "border", "charge", "statute",
-            "offense_level"),
-    "lions": ("fiscal_year", "month", "district", "circuit", "border", "charge", "statute",
-              "offense_level", "court", "agency", "country", "program", "release"),
-}
+#: Each source's dimensions, from its descriptor.
+DIMENSIONS = {name: source.dimensions for name, source in SOURCES.items()}
 
 
 @dataclass(frozen=True)

@@ -37,16 +37,16 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 
-from crossings import __version__
 from crossings.codebook.tables import data_path
 from crossings.errors import InvalidRequest
 from crossings.measures import charges, measure
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.engine import get_engine
 from crossings.measures.lions import counting as lions_counting
-from crossings.measures.meta import RULES_VERSION, citation
+from crossings.measures.meta import Meta, charge_rules_meta, provenance, provisional_months
 from crossings.measures.query import resolve_district
 from crossings.measures.result import Result
+from crossings.sources import SOURCES
 from crossings.store import Store
 
 DIMENSIONS = ("fiscal_year", "charge", "district")
@@ -82,7 +82,7 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
         rows.append({**dict(zip(by, key, strict=True)), **{c: g[c] for c in COLUMNS}})
     table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
     idb_entry = store.entry("idb", idb_release)
-    meta = _meta(by, codes, where, idb_entry, lions_entry)
+    meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
     if published:
         meta["published"] = compare_published(rows, by)
     return Result(table, meta)
@@ -149,38 +149,40 @@ def _count(eng, rows: ibis.Table, by, year: str, charge: str, where: dict) -> li
     return eng.to_arrow(grouped).to_pylist()
 
 
-def _meta(by, codes, where, idb_entry, lions_entry) -> dict:
-    return {
-        "by": list(by), "district": list(codes),
-        "where": {k: v for k, v in where.items() if v is not None},
-        "columns": {
-            "court_file": "court-file filings (CTFIL = 1), lead filing charge",
-            "lions_district": "prosecutors' defendants with a district-court filing, by its "
-                              "fiscal year and the case's LEAD_CHARGE",
-            "lions_all": "prosecutors' defendants with a magistrate or district filing, by "
-                         "the earliest, magistrate-only included",
-            "transfers": "court-file transfer-in filings (CTFILTRN - CTFIL)",
-            "lead_charge": "case LEAD_CHARGE against each defendant's own most serious count",
-            "date_basis": "dated by the magistrate filing instead of the district filing",
-            "magistrate_only": "never reached district court (mostly petty 8 U.S.C. 1325)",
-            "residual": "what the named causes do not explain",
-        },
-        "identities": ["lions_district = court_file + transfers + lead_charge + residual",
-                       "lions_all = lions_district + date_basis + magistrate_only"],
-        "rules_version": RULES_VERSION,
-        "charge_rules": {"file": "charge-rules.csv", "sha256": charges.load_rules().sha256,
-                         "citation_table_sha256": charges.citation_table_sha256()},
-        "tool_version": __version__,
-        "sources": {"idb": {"release": idb_entry.release,
-                            "citation": citation("idb", idb_entry.record),
-                            "synthetic": bool(idb_entry.record.get("synthetic"))},
-                    "lions": {"release": lions_entry.release,
-                              "citation": citation("lions", lions_entry.record),
-                              "synthetic": bool(lions_entry.record.get("synthetic"))}},
-        "synthetic": bool(idb_entry.record.get("synthetic")
-                          or lions_entry.record.get("synthetic")),
-        "note": "Guam and the Northern Mariana Islands are one district here (93+94).",
-    }
+COLUMN_TEXT = {
+    "court_file": "court-file filings (CTFIL = 1), lead filing charge",
+    "lions_district": "prosecutors' defendants with a district-court filing, by its "
+                      "fiscal year and the case's LEAD_CHARGE",
+    "lions_all": "prosecutors' defendants with a magistrate or district filing, by "
+                 "the earliest, magistrate-only included",
+    "transfers": "court-file transfer-in filings (CTFILTRN - CTFIL)",
+    "lead_charge": "case LEAD_CHARGE against each defendant's own most serious count",
+    "date_basis": "dated by the magistrate filing instead of the district filing",
+    "magistrate_only": "never reached district court (mostly petty 8 U.S.C. 1325)",
+    "residual": "what the named causes do not explain",
+}
+IDENTITIES = ["lions_district = court_file + transfers + lead_charge + residual",
+              "lions_all = lions_district + date_basis + magistrate_only"]
+
+
+def _meta(by, codes, where, idb_entry, lions_entry, engine: str) -> Meta:
+    sources = {"idb": provenance("idb", idb_entry), "lions": provenance("lions", lions_entry)}
+    where = {k: v for k, v in where.items() if v is not None}
+    if codes:
+        where["district"] = list(codes)
+    return Meta(
+        measure="reconcile", summary="court-file and prosecutors' filings side by side",
+        source="idb+lions", release=None, releases=[idb_entry.release, lions_entry.release],
+        files=[f for s in sources.values() for f in s.files],
+        data_as_of=min(filter(None, (s.data_as_of for s in sources.values())), default=None),
+        synthetic=any(s.synthetic for s in sources.values()),
+        citation=" | ".join(s.citation for s in sources.values()), engine=engine,
+        rule="; ".join(IDENTITIES), by=list(by), where=where, sources=sources,
+        charge_rules=charge_rules_meta(charges.load_rules()), columns=dict(COLUMN_TEXT),
+        identities=list(IDENTITIES),
+        coverage=[*SOURCES["idb"].coverage, *SOURCES["lions"].coverage],
+        provisional_months={lions_entry.release: provisional_months(lions_entry.release)},
+        notes=["Guam and the Northern Mariana Islands are one district here (93+94)."])
 
 
 def published_figures(path: Path = PUBLISHED_FILE) -> list[dict]:

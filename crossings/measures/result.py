@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from crossings.measures.meta import Meta
+
 
 @dataclass
 class Result:
     table: pa.Table
-    meta: dict
+    meta: Meta
 
     @property
     def columns(self) -> list[str]:
@@ -29,7 +31,7 @@ class Result:
 
     def to_dict(self) -> dict:
         """``{"data": [...], "meta": {...}}``: the JSON shape of the CLI and the API."""
-        return {"data": self.to_pylist(), "meta": self.meta}
+        return {"data": self.to_pylist(), "meta": self.meta.to_dict()}
 
     def __len__(self) -> int:
         return self.table.num_rows

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from crossings import __version__, archives, settings
+from crossings import archives, settings
 from crossings.codebook import idb as idb_codes
 from crossings.errors import EmptySource, UnknownLayout
 from crossings.ingest.blocks import Block, line_blocks, split_header
@@ -33,8 +33,10 @@ from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
 from crossings.ingest.pipeline import TimedChunks, prefetch
 from crossings.ingest.quarantine import QuarantineWriter
+from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 from crossings.store import Store, now_iso
+from crossings.version import __version__
 
 SOURCE = "idb"
 #: Text columns whose values rarely repeat (keys, docket numbers): no dictionary.
@@ -88,18 +90,6 @@ class Tally:
         years = sorted(self.read, key=lambda k: (k == "unknown", k))
         return {y: {"read": self.read[y], "stored": self.stored[y],
                     "quarantined": self.quarantined[y]} for y in years}
-
-
-@dataclass
-class IngestReport:
-    status: str  # "ingested" or "unchanged"
-    record: dict
-    skipped: list = field(default_factory=list)
-    seconds: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"status": self.status, **self.record, "skipped": self.skipped,
-                "seconds": self.seconds}
 
 
 def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: bool = False,

@@ -35,11 +35,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from crossings import __version__, archives, settings
+from crossings import archives, settings
 from crossings.codebook import lions as codebook
 from crossings.codebook.lions import KEPT, PARTITION
 from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
-from crossings.ingest.idb.ingest import IngestReport
 from crossings.ingest.lions.log import LogCount, parse_log
 from crossings.ingest.lions.readme import (
     TableLayout,
@@ -60,8 +59,10 @@ from crossings.ingest.lions.records import (
 from crossings.ingest.partitions import PartitionedWriter
 from crossings.ingest.pipeline import TimedChunks, prefetch
 from crossings.ingest.quarantine import QuarantineWriter
+from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 from crossings.store import Store, now_iso
+from crossings.version import __version__
 
 SOURCE = "lions"
 WORKERS = 2

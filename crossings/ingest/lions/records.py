@@ -50,6 +50,7 @@ import pyarrow.compute as pc
 
 from crossings.codebook.lions import KEPT, PARTITION, PROVENANCE, KeptColumn, KeptTable
 from crossings.errors import UnknownLayout
+from crossings.fiscal import MONTH_ABBREVIATIONS
 from crossings.ingest.blocks import Block
 from crossings.ingest.lions.readme import TableLayout
 from crossings.ingest.quarantine import Quarantined
@@ -60,8 +61,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100  # outside: an impossible year, stored as nul
 
 _SPACE, _STAR, _CR, _LF = 32, 42, 13, 10
 _MINUS, _PLUS, _DOT, _ZERO = 45, 43, 46, 48
-_MONTH_KEYS = np.array([(ord(m[0]) << 16) | (ord(m[1]) << 8) | ord(m[2]) for m in (
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")])
+_MONTH_KEYS = np.array([(ord(m[0]) << 16) | (ord(m[1]) << 8) | ord(m[2])
+                        for m in MONTH_ABBREVIATIONS])
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
 _GATHER_BYTES = 4 << 20  # bytes gathered at a time on the slow path
 _EPOCH = dt.date(1970, 1, 1)

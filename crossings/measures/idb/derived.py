@@ -21,6 +21,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossings.fiscal import fiscal_year_column
 from crossings.measures.charges import ChargeRules, classify_fjc, fjc_statute, slot_is_empty
 from crossings.measures.engine import Engine
 
@@ -119,7 +120,7 @@ def quality(engine: Engine, defendants: ibis.Table, entry_path: Path, flag: str,
         shared = per_key.group_by(["fiscalyr", "district"]).aggregate(
             rows_sharing_key=per_key.n.sum(where=per_key.n > 1).fill_null(0))
         date = d[date_column]
-        date_fy = date.year() + (date.month() >= 10).cast("int32")
+        date_fy = fiscal_year_column(date)
         other = d.group_by(["fiscalyr", "district"]).aggregate(
             flagged=d.count(),
             date_in_other_fiscal_year=(date.notnull() & (date_fy != d.fiscalyr)).sum())

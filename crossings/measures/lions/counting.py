@@ -26,6 +26,7 @@ import pyarrow as pa
 from crossings.codebook import geo
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
+from crossings.fiscal import fiscal_year_column
 from crossings.measures.charges import ChargeRules, classify_lions, lions_statute
 from crossings.measures.idb.derived import cached
 from crossings.measures.query import Query
@@ -40,10 +41,6 @@ CONVICTIONS = ("GT", "NC")
 LIFE_OR_DEATH = ("LIF", "DET")
 LIFE_MONTHS = 470
 OFFENSE_RANK = {"F": 3, "M": 2, "P": 1}
-
-
-def fiscal_year(date):
-    return date.year() + (date.month() >= 10).cast("int32")
 
 
 def defendants(t: dict) -> ibis.Table:
@@ -167,7 +164,7 @@ def base(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table) -> ibis.
         d = d.left_join(f, list(DEFENDANT_KEY)).select(d, f.dc_date)
         d = d.mutate(date=d.ended, court=ibis.ifelse(d.dc_date.isnull(), "magistrate_only",
                                                        "district"))
-    d = d.mutate(fiscal_year=fiscal_year(d.date))
+    d = d.mutate(fiscal_year=fiscal_year_column(d.date))
     return _filters(q, d)
 
 
@@ -310,8 +307,8 @@ def filing_components(t: dict, mapping: ibis.Table, districts: ibis.Table) -> ib
     d = d.left_join(case, "k_charge").select(d, case.case_charge)
     d = d.left_join(mine, "k_own").select(d, mine.own_category)
     return d.mutate(own_category=d.own_category.fill_null("unreadable"),
-                    dc_year=fiscal_year(d.dc_date), mg_year=fiscal_year(d.mg_date),
-                    first_year=fiscal_year(d.filed))
+                    dc_year=fiscal_year_column(d.dc_date), mg_year=fiscal_year_column(d.mg_date),
+                    first_year=fiscal_year_column(d.filed))
 
 
 def release_charge_map(eng, t: dict, entry_path, rules: ChargeRules) -> ibis.Table:

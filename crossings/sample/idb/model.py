@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
+from crossings.fiscal import fiscal_year
 
 MEMBER, ZIP_NAME = "cr96on.txt", "cr96on.zip"
 FIRST_FY, LAST_FY = 1996, 2026
@@ -198,7 +199,7 @@ class _Tables:
     def __init__(self) -> None:
         days = [_T0 + timedelta(days=i) for i in range(_T1 + 1)]
         self.day = [d.strftime("%m/%d/%Y") for d in days]
-        self.fyof = [d.year + (d.month >= 10) for d in days]
+        self.fyof = [fiscal_year(d) for d in days]
         self.yy = [f"{d.year % 100:02d}" for d in days]
         self.fy_start = {y: (date(y - 1, 10, 1) - _T0).days for y in _years()}
         self.fy_end = {y: min((date(y, 9, 30) - _T0).days, _T1) for y in _years()}

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
+from crossings.fiscal import fiscal_year
 
 __all__ = ["MEMBER", "CourtDefendant", "CourtFileWriter", "fjc_charge", "fiscal_year", "row"]
 
@@ -33,10 +34,6 @@ M, ND = idb_codes.MISSING, idb_codes.MISSING_DATE
 #: LIONS criminal dispositions -> the court file's DISP codes (guilty -> plea,
 #: nolo -> 5, dismissals -> 1/15, not guilty -> acquitted by jury).
 DISP = {"GT": 4, "NC": 5, "DM": 15, "DJ": 1, "NG": 3}
-
-
-def fiscal_year(day: date) -> int:
-    return day.year + (day.month >= 10)
 
 
 def _mdy(day: date | None) -> str:

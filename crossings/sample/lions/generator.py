@@ -30,6 +30,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from crossings.fiscal import fiscal_year
 from crossings.progress import ProgressCallback, ProgressUpdate
 from crossings.sample.lions.court import MEMBER, CourtDefendant, CourtFileWriter
 from crossings.sample.lions.files import (
@@ -435,7 +436,7 @@ def write_lions_sample(out: Path | str, *, defendants: int = 5000, seed: int = 1
         raise ValueError(f"defendants must be 1 or more, not {defendants}")
     out, end, started = Path(out), parse_release(release), time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)  # first: court_file may name this folder
-    release_fy = end.year + (end.month >= 10)
+    release_fy = fiscal_year(end)
     builder = Builder(seed, end, min(2016, release_fy - 2))
     truth, court_path = Truth(), _court_path(court_file)
     court = CourtFileWriter(court_path, end) if court_path else None

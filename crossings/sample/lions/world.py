@@ -25,6 +25,7 @@ from random import Random
 from typing import Any, NamedTuple
 
 from crossings.codebook.tables import read_table
+from crossings.fiscal import fiscal_year
 from crossings.sample.lions.files import format_date
 
 EN, RE, SM = "illegal_entry", "illegal_reentry", "alien_smuggling"
@@ -184,7 +185,7 @@ class Days:
         n = (end - self.t0).days + 1
         self.date = [self.t0 + timedelta(days=i) for i in range(n)]
         self.text = [format_date(d) for d in self.date]
-        self.fy = [d.year + (d.month >= 10) for d in self.date]
+        self.fy = [fiscal_year(d) for d in self.date]
         self.first, self.last = (start - self.t0).days, n - 1
 
     def bad(self, day: int) -> str:

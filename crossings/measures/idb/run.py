@@ -1,0 +1,59 @@
+"""A court-file measure, run: the facts table, the grouped counts, the statistics, meta."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from crossings.measures import histogram
+from crossings.measures.idb import counting, derived, facts
+from crossings.measures.meta import base_meta, partial_years
+from crossings.measures.query import Query
+from crossings.measures.result import Result
+from crossings.store import Entry, Store
+
+
+def measure_idb(q: Query, store: Store, rules, eng) -> Result:
+    entry = store.entry("idb", q.release)
+    defendants = eng.parquet(entry.table_glob("defendants"))
+    mapping = _charge_mapping(eng, defendants, entry, rules)
+    the_facts, codes = facts.table(eng, "facts", defendants, mapping, entry, rules.sha256)
+    any_charges = None
+    if q.any_charge and "statute" in q.by:
+        any_charges, _ = facts.table(eng, "any_charges", defendants, mapping, entry,
+                                     rules.sha256)
+    grouped = eng.to_arrow(counting.expression(q, the_facts, any_charges, codes),
+                           key=("idb", q, str(entry.path), rules.sha256))
+    table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
+    meta = base_meta(q, entry, rules, eng.name)
+    meta.partial_years = partial_years(entry.record)
+    meta.data_quality_scope, meta.data_quality = _quality(q, eng, defendants, entry)
+    return Result(table, meta)
+
+
+_mappings: dict[tuple, pa.Table] = {}
+
+
+def _charge_mapping(eng, defendants, entry: Entry, rules) -> pa.Table:
+    """The distinct charge triples with their categories (cached per release and rules)."""
+    key = (str(entry.path), rules.sha256)
+    if key not in _mappings:
+        keys = derived.charge_keys(eng, defendants, entry.path)
+        _mappings[key] = derived.charge_map(keys, rules)
+    return _mappings[key]
+
+
+def _quality(q: Query, eng, defendants, entry: Entry) -> tuple[str, dict]:
+    flag, date = counting.flag_column(q), counting.date_column(q)
+    rows = derived.quality(eng, defendants, entry.path, flag, date).to_pylist()
+    keep = [r for r in rows
+            if (q.from_year is None or r["fiscalyr"] >= q.from_year)
+            and (q.to_year is None or r["fiscalyr"] <= q.to_year)
+            and (not q.districts or r["district"] in q.districts)]
+    missing_flags = entry.record.get("data_quality", {}).get("missing_count_flags", {})
+    scope = f"rows with {flag.upper()} = 1 in the years and districts asked, all charges"
+    return scope, {
+        "flagged_rows_sharing_deflgky_and_fiscalyr": sum(r["rows_sharing_key"] for r in keep),
+        f"flagged_rows_with_{date}_in_another_fiscal_year": sum(
+            r["date_in_other_fiscal_year"] for r in keep),
+        f"{flag}_minus_8_in_release": missing_flags.get(flag, 0),
+    }
