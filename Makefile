@@ -35,6 +35,7 @@ system-packages:
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 docs: install
 	$(BIN)/python -m crossings.cli.docs > docs/cli.md

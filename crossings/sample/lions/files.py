@@ -24,24 +24,19 @@ sample's brief asks; ``newline`` changes it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
-import struct
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from queue import Queue
 from random import Random
-from threading import Thread
-from typing import BinaryIO
 
 from crossings.codebook.tables import read_table
 from crossings.fiscal import MONTH_ABBREVIATIONS, calendar_year, month_end
+from crossings.sample.lions.archive import Deflater, Entry, Member, deflated, write_zip
 
 __all__ = ["SPLIT_TABLES", "SYNTHETIC_MARK", "Column", "RecordTemplate", "ReleaseFiles",
            "ReleaseWriter", "format_date", "layout", "listing_time", "log_name",
@@ -53,8 +48,6 @@ LAYOUT_FILE = "layout-fy2018.csv"
 #: Tables published as one file per district (FY2018 also split GS_EVENT and GS_PART_EVENT).
 SPLIT_TABLES = ("GS_PARTICIPANT", "GS_EVENT", "GS_PART_EVENT")
 LOG_PLACES = ("inside", "beside", "none")
-ZIP64_LIMIT = 0xFFFFFFFF
-_FLUSH_CHARS = 1 << 18  # pending text per member before it is deflated (memory bound)
 _RELEASE = re.compile(r"^(?P<month>[A-Z]{3}) ?FY(?P<year>[0-9]{4})$")
 _STARS = "*" * 54
 _PARTICIPANT_NOTE = (
@@ -176,110 +169,6 @@ class RecordTemplate:
         return self._template % tuple(_text(row.get(f)) for f in self.fields)
 
 
-# --- members: streamed, deflated into temporary files ------------------------------------
-class _Deflater:
-    """One background thread deflating every member's chunks in the order given.
-
-    zlib releases the GIL while it compresses, so building records (Python) and
-    deflating them overlap. One thread and a FIFO keep each member's chunks in
-    order: the output is the same bytes as deflating them in the caller.
-    """
-
-    def __init__(self) -> None:
-        self.queue: Queue = Queue(maxsize=16)
-        self.error: BaseException | None = None
-        self.thread = Thread(target=self._run, name="lions-deflate", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (job := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    job[0].deflate(job[1])
-                except BaseException as exc:  # surfaced in the writing thread
-                    self.error = exc
-
-    def put(self, member: _Member, data: bytes) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queue.put((member, data))
-
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
-class _Member:
-    def __init__(self, name: str, table: str, district: str | None, path: Path,
-                 newline: str, level: int, deflater: _Deflater) -> None:
-        self.name, self.table, self.district, self.path = name, table, district, path
-        self.fh: BinaryIO = path.open("wb")
-        self.comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        self.nl, self.deflater = newline, deflater
-        self.parts: list[str] = []
-        self.pending = self.records = self.usize = self.csize = self.crc = 0
-
-    def add(self, record: str) -> None:
-        """Append one record (without its line end)."""
-        self.parts.append(record)
-        self.records += 1
-        self.pending += len(record)
-        if self.pending >= _FLUSH_CHARS:
-            self.flush()
-
-    def extend(self, records: list[str]) -> None:
-        """Append several records (without line ends)."""
-        if records:
-            self.parts += records
-            self.records += len(records)
-            self.pending += len(records) * len(records[0])  # fixed width: all the same
-            if self.pending >= _FLUSH_CHARS:
-                self.flush()
-
-    def flush(self) -> None:
-        if self.parts:
-            data = (self.nl.join(self.parts) + self.nl).encode("latin-1")
-            self.parts, self.pending = [], 0
-            self.deflater.put(self, data)
-
-    def deflate(self, data: bytes) -> None:
-        """Runs in the deflater thread."""
-        self.crc = zlib.crc32(data, self.crc)
-        self.usize += len(data)
-        out = self.comp.compress(data)
-        self.csize += len(out)
-        self.fh.write(out)
-
-    def finish(self) -> None:
-        """After the deflater has drained: the end of the deflate stream."""
-        out = self.comp.flush()
-        self.csize += len(out)
-        self.fh.write(out)
-        self.fh.close()
-
-
-@dataclass
-class _Entry:
-    """A zip member ready to be placed: compressed bytes in a file or in memory."""
-
-    name: str
-    crc: int
-    usize: int
-    csize: int
-    when: datetime
-    path: Path | None = None
-    data: bytes = b""
-
-
-def _deflated(name: str, text: str, when: datetime, level: int) -> _Entry:
-    raw = text.encode("latin-1")
-    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-    data = comp.compress(raw) + comp.flush()
-    return _Entry(name, zlib.crc32(raw), len(raw), len(data), when, data=data)
-
-
 # --- the release -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReleaseFiles:
@@ -340,8 +229,8 @@ class ReleaseWriter:
         self.tmp = self.out_dir / f".{release}.parts"
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir()
-        self.members: dict[tuple[str, str | None], _Member] = {}
-        self.deflater = _Deflater()
+        self.members: dict[tuple[str, str | None], Member] = {}
+        self.deflater = Deflater()
         self.deleted: dict[str, int] = {}
         self.files: ReleaseFiles | None = None
 
@@ -358,7 +247,7 @@ class ReleaseWriter:
                 m.fh.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def member(self, table: str, district: str | None = None) -> _Member:
+    def member(self, table: str, district: str | None = None) -> Member:
         """The sink of ``table`` (of ``district``'s file, for a split table)."""
         if table not in layout():
             raise KeyError(f"{table} is not a table of {LAYOUT_FILE}")
@@ -369,7 +258,7 @@ class ReleaseWriter:
         m = self.members.get(key)
         if m is None:
             name = member_name(table, district)
-            m = self.members[key] = _Member(name, table, district,
+            m = self.members[key] = Member(name, table, district,
                                             self.tmp / f"{len(self.members):04d}.z",
                                             self.newline, self.level, self.deflater)
         return m
@@ -400,14 +289,14 @@ class ReleaseWriter:
         log_text = None if self.log_place == "none" else self._log(readmes)
         zips, sha, log_path, log_member = [], {}, None, None
         for k, (disk, readme) in enumerate(zip(plan, readmes, strict=True)):
-            entries = [_Entry(m.name, m.crc, m.usize, m.csize, when[m.name], path=m.path)
+            entries = [Entry(m.name, m.crc, m.usize, m.csize, when[m.name], path=m.path)
                        for m in disk]
-            entries.append(_deflated(self.readme_name, readme, stamp, self.level))
+            entries.append(deflated(self.readme_name, readme, stamp, self.level))
             if k == 0 and self.log_place == "inside":
                 log_member = log_name(self.release)
-                entries.append(_deflated(log_member, log_text, stamp, self.level))
+                entries.append(deflated(log_member, log_text, stamp, self.level))
             path = self.out_dir / f"DISK{k + 1:02d}.zip"
-            sha[path.name] = _write_zip(path, entries)
+            sha[path.name] = write_zip(path, entries)
             zips.append(path)
         if self.log_place == "beside":
             log_path = self.out_dir / log_name(self.release)
@@ -434,14 +323,14 @@ class ReleaseWriter:
         if self.log_place != "beside" and old_log.exists():
             old_log.unlink()
 
-    def _plan(self) -> list[list[_Member]]:
+    def _plan(self) -> list[list[Member]]:
         """Members per disk: whole tables, then split-table files, each cut into
         ``disks`` runs of about equal size, so split files spread over the disks."""
         whole = sorted((m for m in self.members.values() if m.district is None),
                        key=lambda m: m.name)
         split = sorted((m for m in self.members.values() if m.district is not None),
                        key=lambda m: m.name)
-        disks: list[list[_Member]] = [[] for _ in range(self.disks)]
+        disks: list[list[Member]] = [[] for _ in range(self.disks)]
         for group in (whole, split):
             sizes = [m.usize or 1 for m in group]  # an empty member still takes a place
             total, acc = sum(sizes), 0
@@ -451,7 +340,7 @@ class ReleaseWriter:
                 acc += size
         return [d for d in disks if d]
 
-    def _readme(self, disk: list[_Member], when: dict[str, datetime], rng: Random) -> str:
+    def _readme(self, disk: list[Member], when: dict[str, datetime], rng: Random) -> str:
         lines = [SYNTHETIC_MARK] if self.synthetic else []
         lines += ["This file contains a listing of the files in this ZIP file, followed by "
                   "file layouts", "(if necessary).", "", "", "File Listing:", "", ""]
@@ -472,7 +361,7 @@ class ReleaseWriter:
     def _log(self, readmes: list[str]) -> str:
         lines = [SYNTHETIC_MARK] if self.synthetic else []
         lines.append(f"0 errors encountered during {self.release} redaction.")
-        by_table: dict[str, list[_Member]] = {}
+        by_table: dict[str, list[Member]] = {}
         for m in sorted(self.members.values(), key=lambda m: m.name):
             by_table.setdefault(m.table, []).append(m)
         for table in sorted(set(by_table) | set(self.deleted)):
@@ -531,82 +420,6 @@ def _layout_block(table: str, rng: Random) -> list[str]:
         null = "" if c.nullable else "NOT NULL"
         out.append(f"{c.name:<{wn}}{null:<{wu}}{c.type:<{wt}}({c.start}:{c.end})")
     return [*out, "", "", ""]
-
-
-# --- zip assembly -------------------------------------------------------------------
-def _dos(when: datetime) -> tuple[int, int]:
-    return (when.hour << 11 | when.minute << 5 | when.second // 2,
-            (when.year - 1980) << 9 | when.month << 5 | when.day)
-
-
-def _write_zip(path: Path, entries: Iterable[_Entry]) -> str:
-    """Write a deflate zip of already-compressed entries; returns its SHA-256."""
-    central, digest = [], hashlib.sha256()
-    with path.open("wb") as fh:
-        def put(b: bytes) -> None:
-            fh.write(b)
-            digest.update(b)
-
-        offset = 0
-        for e in entries:
-            head = _local_header(e)
-            put(head)
-            if e.path is not None:
-                with e.path.open("rb") as src:
-                    while block := src.read(1 << 20):
-                        put(block)
-            else:
-                put(e.data)
-            central.append(_central_header(e, offset))
-            offset += len(head) + e.csize
-        cd = b"".join(central)
-        put(cd)
-        put(_end_records(len(central), len(cd), offset))
-    return digest.hexdigest()
-
-
-def _big(e: _Entry) -> bool:
-    return e.usize >= ZIP64_LIMIT or e.csize >= ZIP64_LIMIT
-
-
-def _local_header(e: _Entry) -> bytes:
-    t, d = _dos(e.when)
-    name = e.name.encode("ascii")
-    usize, csize, extra, need = e.usize, e.csize, b"", 20
-    if _big(e):
-        extra = struct.pack("<HHQQ", 1, 16, usize, csize)
-        usize = csize = 0xFFFFFFFF
-        need = 45
-    return struct.pack("<IHHHHHIIIHH", 0x04034B50, need, 0, 8, t, d, e.crc, csize, usize,
-                       len(name), len(extra)) + name + extra
-
-
-def _central_header(e: _Entry, offset: int) -> bytes:
-    t, d = _dos(e.when)
-    name = e.name.encode("ascii")
-    usize, csize, extra = e.usize, e.csize, []
-    if _big(e):
-        extra += [usize, csize]
-        usize = csize = 0xFFFFFFFF
-    if offset >= ZIP64_LIMIT:
-        extra.append(offset)
-        offset = 0xFFFFFFFF
-    ext = struct.pack(f"<HH{len(extra)}Q", 1, 8 * len(extra), *extra) if extra else b""
-    need = 45 if extra else 20
-    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, need, need, 0, 8, t, d, e.crc, csize,
-                       usize, len(name), len(ext), 0, 0, 0, 0, offset) + name + ext
-
-
-def _end_records(count: int, cd_size: int, cd_offset: int) -> bytes:
-    out = b""
-    if count >= 0xFFFF or cd_size >= ZIP64_LIMIT or cd_offset >= ZIP64_LIMIT:
-        end64 = cd_offset + cd_size
-        out = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, cd_size,
-                          cd_offset)
-        out += struct.pack("<IIQI", 0x07064B50, 0, end64, 1)
-        count, cd_size, cd_offset = (min(count, 0xFFFF), min(cd_size, ZIP64_LIMIT),
-                                     min(cd_offset, ZIP64_LIMIT))
-    return out + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, cd_size, cd_offset, 0)
 
 
 # --- the one-call form --------------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from crossings.fiscal import fiscal_year
 from crossings.progress import ProgressCallback, ProgressUpdate
+from crossings.sample.lions.builder import Builder
 from crossings.sample.lions.court import MEMBER, CourtDefendant, CourtFileWriter
 from crossings.sample.lions.files import (
     RecordTemplate,
@@ -42,7 +43,6 @@ from crossings.sample.lions.files import (
 from crossings.sample.lions.world import (
     CHARGES,
     UN,
-    Builder,
     Case,
     Party,
     own_lead,

@@ -18,7 +18,7 @@ from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
 from crossings.measures.charges import classify_fjc, classify_lions, load_rules
 from crossings.progress import ProgressUpdate
-from crossings.sample.lions import files as lions_files
+from crossings.sample.lions import archive as lions_archive
 from crossings.sample.lions.files import (
     SYNTHETIC_MARK,
     layout,
@@ -546,7 +546,7 @@ def test_write_release_record_format(tmp_path):
 
 
 def test_zip64_structures_are_readable(tmp_path, monkeypatch):
-    monkeypatch.setattr(lions_files, "ZIP64_LIMIT", 50)
+    monkeypatch.setattr(lions_archive, "ZIP64_LIMIT", 50)
     write_release(tmp_path, "JUNFY2025", ROWS, disks=1)
     tab = records(read_members(tmp_path))
     assert len(tab["GS_PARTICIPANT"]) == 6
