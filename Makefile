@@ -39,6 +39,7 @@ lint: install-test
 
 docs: install
 	$(BIN)/python -m crossings.cli.docs > docs/cli.md
+	$(BIN)/python -c 'import json; from crossings.measures.meta import json_schema; print(json.dumps(json_schema(), indent=2, sort_keys=True))' > docs/meta.schema.json
 
 docs-check: install
 	$(BIN)/python -m crossings.cli.docs | diff -u docs/cli.md - || \
