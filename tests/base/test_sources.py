@@ -24,7 +24,7 @@ def test_an_unknown_source_lists_the_known_ones():
 
 
 def test_the_measures_use_the_registry_dimensions():
-    assert DIMENSIONS == {s.name: s.dimensions for s in sources.SOURCES.values()}
+    assert {s.name: s.dimensions for s in sources.SOURCES.values()} == DIMENSIONS
 
 
 def test_the_registry_imports_no_layer():
