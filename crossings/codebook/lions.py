@@ -239,6 +239,35 @@ def program_category_code(description: str) -> str:
 
 
 @cache
+@dataclass(frozen=True)
+class LayoutColumn:
+    """A column of a LIONS fixed-width table, as a release's readme prints it."""
+
+    name: str
+    nullable: bool
+    type: str  # as printed, whitespace removed: "VARCHAR2(10)", "NUMBER(12,2)", "DATE"
+    start: int  # 1-based, inclusive
+    end: int
+
+    @property
+    def width(self) -> int:
+        return self.end - self.start + 1
+
+    @property
+    def numeric(self) -> bool:
+        return self.type.startswith(("NUMBER", "FLOAT"))
+
+
+@cache
+def layout_fy2018_columns() -> dict[str, tuple[LayoutColumn, ...]]:
+    """``table -> columns`` in record order, from ``layout-fy2018.csv``."""
+    out: dict[str, list[LayoutColumn]] = {}
+    for r in layout_fy2018():
+        out.setdefault(r["table"], []).append(LayoutColumn(
+            r["column"], r["nullable"] == "Y", r["type"], int(r["start"]), int(r["end"])))
+    return {t: tuple(cols) for t, cols in out.items()}
+
+
 def layout_fy2018() -> tuple[dict[str, str], ...]:
     """Rows of ``layout-fy2018.csv``: the September FY2018 release's table layouts."""
     return read_table("lions", "layout-fy2018.csv")

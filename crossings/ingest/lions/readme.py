@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from crossings.codebook.lions import LayoutColumn
 from crossings.errors import UnknownLayout
 
 _HEADING = re.compile(r"^\s*(GS_[A-Z0-9_]+)\s*-\s*(\d+)\s*CHARACTERS?\s*$", re.I)
@@ -53,19 +54,6 @@ _DISK_README = re.compile(r"^\s*README\.TXT\s+FILES\s+(\S+)", re.I)
 _SIZED = re.compile(r"^(VARCHAR2|VARCHAR|CHAR|NVARCHAR2|NCHAR|RAW)\s*\(\s*(\d+)", re.I)
 _NUMBER = re.compile(r"^NUMBER\s*\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\)$", re.I)
 DATE_WIDTH = 11  # DD-MON-YYYY
-
-
-@dataclass(frozen=True)
-class LayoutColumn:
-    name: str
-    nullable: bool
-    type: str  # as printed, whitespace removed: "VARCHAR2(10)", "NUMBER(12,2)"
-    start: int  # 1-based, inclusive
-    end: int
-
-    @property
-    def width(self) -> int:
-        return self.end - self.start + 1
 
 
 @dataclass(frozen=True)

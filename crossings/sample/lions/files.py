@@ -30,15 +30,15 @@ from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from random import Random
 
+from crossings.codebook.lions import LayoutColumn, layout_fy2018_columns
 from crossings.codebook.tables import read_table
 from crossings.fiscal import MONTH_ABBREVIATIONS, calendar_year, month_end
 from crossings.sample.lions.archive import Deflater, Entry, Member, deflated, write_zip
 
-__all__ = ["SPLIT_TABLES", "SYNTHETIC_MARK", "Column", "RecordTemplate", "ReleaseFiles",
+__all__ = ["SPLIT_TABLES", "SYNTHETIC_MARK", "LayoutColumn", "RecordTemplate", "ReleaseFiles",
            "ReleaseWriter", "format_date", "layout", "listing_time", "log_name",
            "member_name", "parse_release", "write_release"]
 
@@ -58,31 +58,9 @@ _PARTICIPANT_NOTE = (
 
 
 # --- layouts and values ------------------------------------------------------------
-@dataclass(frozen=True)
-class Column:
-    name: str
-    nullable: bool
-    type: str  # as printed: VARCHAR2(10), NUMBER(12,2), DATE
-    start: int  # 1-based, inclusive
-    end: int
-
-    @property
-    def width(self) -> int:
-        return self.end - self.start + 1
-
-    @property
-    def numeric(self) -> bool:
-        return self.type.startswith(("NUMBER", "FLOAT"))
-
-
-@cache
-def layout() -> dict[str, tuple[Column, ...]]:
+def layout() -> dict[str, tuple[LayoutColumn, ...]]:
     """``table -> columns`` in record order, from ``layout-fy2018.csv``."""
-    out: dict[str, list[Column]] = {}
-    for r in read_table("lions", LAYOUT_FILE):
-        out.setdefault(r["table"], []).append(Column(
-            r["column"], r["nullable"] == "Y", r["type"], int(r["start"]), int(r["end"])))
-    return {t: tuple(cols) for t, cols in out.items()}
+    return layout_fy2018_columns()
 
 
 def record_length(table: str) -> int:
