@@ -192,6 +192,12 @@ def districts() -> dict[str, str]:
 
 
 @cache
+def countries() -> dict[str, str]:
+    """``code -> name`` of countries of citizenship (DOJ's list; ``CH`` is Chile)."""
+    return {r["code"]: r["description"] for r in read_table("lions", "countries.csv")}
+
+
+@cache
 def agencies() -> dict[str, str]:
     return {r["code"]: r["description"] for r in read_table("lions", "agencies.csv")}
 

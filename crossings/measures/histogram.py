@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.idb import sentinel_meanings
+from crossings.measures import labels
 from crossings.measures.idb.counting import CODED
 from crossings.measures.idb.facts import Codes
 from crossings.measures.query import Query
@@ -252,17 +253,14 @@ def speed_columns(table, group, counts, n_groups) -> dict:
 
 
 def to_table(q: Query, table: pa.Table) -> pa.Table:
-    """Sorted by the dimensions, district names beside codes, columns in order."""
+    """Sorted by the dimensions, labels beside codes (labels.py), columns in order."""
     keys = [*q.by, *q.spec.group]
     if keys and table.num_rows:
         table = table.sort_by([(k, "ascending") for k in keys])
-    names = idb_codes.district_names()
     columns: dict[str, pa.Array] = {}
     for name in keys:
         columns[name] = table[name].cast(_key_type(name))
-        if name == "district":
-            columns["district_name"] = pa.array(
-                [names.get(c, _combined(c)) for c in table[name].to_pylist()], pa.string())
+        columns.update(labels.beside(name, table[name].to_pylist()))
     for name in q.spec.columns:
         columns[name] = table[name].cast(column_type(name))
     return pa.table(columns)
@@ -272,13 +270,3 @@ def column_type(name: str) -> pa.DataType:
     """Counts are integers; statistics and shares are decimals."""
     decimal = name.endswith(("_months", "_days")) or name.startswith("share_")
     return pa.float64() if decimal else pa.int64()
-
-
-def _combined(code: str) -> str:
-    """Names of combined districts (``93+94``), else ``unknown``."""
-    names = idb_codes.district_names()
-    parts = code.split("+")
-    if len(parts) > 1 and all(p in names for p in parts):
-        return " and ".join(names[p] for p in parts)
-    return "unknown"
-

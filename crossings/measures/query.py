@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
-from crossings.codebook import geo
-from crossings.codebook import idb as idb_codes
+from crossings.codebook import districts
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import CATEGORIES
 from crossings.sources import SOURCES
@@ -99,21 +99,14 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
                 charge_basis: str = "default", any_charge: bool = False, source: str = "idb",
                 release: str | None = None) -> Query:
     """Check every part of a request; raise :class:`InvalidRequest` naming what is wrong."""
-    if measure not in MEASURES:
-        raise InvalidRequest(f"unknown measure {measure!r}; expected one of: "
-                             f"{', '.join(MEASURES)}")
+    measure = choose("measure", measure, tuple(MEASURES))
     spec = MEASURES[measure]
-    if source not in DIMENSIONS:
-        raise InvalidRequest(f"unknown source {source!r}; expected one of: "
-                             f"{', '.join(DIMENSIONS)}")
+    source = choose("source", source, tuple(DIMENSIONS))
     if source not in spec.sources:
         raise InvalidRequest(f"measure {measure!r} is not available for source {source!r}; "
                              f"it is available for: {', '.join(spec.sources)}")
-    by = tuple(_as_list(by))
+    by = tuple(choose(f"dimension for {source}", d, DIMENSIONS[source]) for d in _as_list(by))
     for dim in by:
-        if dim not in DIMENSIONS[source]:
-            raise InvalidRequest(f"unknown dimension {dim!r} for {source}; expected one of: "
-                                 f"{', '.join(DIMENSIONS[source])}")
         if dim in spec.group:
             raise InvalidRequest(f"{measure} is already broken down by {dim}")
     if len(set(by)) != len(by):
@@ -123,8 +116,8 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
     if unknown:
         raise InvalidRequest(f"unknown filter(s) {', '.join(sorted(unknown))}; expected: "
                              f"{', '.join(FILTERS)}")
-    _check_choice("transfers", transfers, TRANSFERS)
-    _check_choice("charge basis", charge_basis, CHARGE_BASES)
+    transfers = choose("transfers", transfers, TRANSFERS)
+    charge_basis = choose("charge basis", charge_basis, CHARGE_BASES)
     if source == "lions" and (transfers != "exclude" or charge_basis != "default"):
         raise InvalidRequest("--transfers and --charge-basis apply to the court file (idb) only")
     if charge_basis == "filing" and spec.basis != "termination":
@@ -135,10 +128,8 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
         raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
     border = where.get("border")
     if border is not None:
-        _check_choice("border", border, BORDERS)
-    charges = tuple(_as_list(where.get("charge")))
-    for c in charges:
-        _check_choice("charge", c, CATEGORIES)
+        border = choose("border", border, BORDERS)
+    charges = tuple(choose("charge", c, CATEGORIES) for c in _as_list(where.get("charge")))
     return Query(
         measure=measure, by=by, from_year=_year(where.get("from_year"), "from_year"),
         to_year=_year(where.get("to_year"), "to_year"),
@@ -147,9 +138,17 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
         any_charge=any_charge, source=source, release=release)
 
 
-def _check_choice(what: str, value, choices) -> None:
-    if value not in choices:
-        raise InvalidRequest(f"unknown {what} {value!r}; expected one of: {', '.join(choices)}")
+def choose(what: str, value, choices) -> str:
+    """``value`` as one of ``choices``, ignoring case; else :class:`InvalidRequest`
+    listing them, the closest first ("did you mean")."""
+    text = str(value).strip()
+    by_folded = {c.casefold(): c for c in choices}
+    if text.casefold() in by_folded:
+        return by_folded[text.casefold()]
+    close = difflib.get_close_matches(text.casefold(), list(by_folded), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(by_folded[c]) for c in close)}? " if close else ""
+    raise InvalidRequest(f"unknown {what} {text!r}; {hint}expected one of: "
+                         f"{', '.join(choices)}")
 
 
 def _year(value, name: str) -> int | None:
@@ -165,13 +164,6 @@ def _year(value, name: str) -> int | None:
 
 
 def resolve_district(value: str) -> str:
-    """A court-file district code from either source's code (``41`` or ``TXS``)."""
-    value = str(value).strip()
-    codes = {r["district"] for r in idb_codes.districts().values()}
-    if value in codes:
-        return value
-    by_lions = geo.fjc_district_by_lions_code()
-    if value.upper() in by_lions:
-        return by_lions[value.upper()]
-    raise InvalidRequest(f"unknown district {value!r}; use a two-character court-file code "
-                         "(41) or a district abbreviation (TXS)")
+    """The court-file district code of ``value`` in any form users give: ``41``,
+    ``TXS``, "Southern District of Texas", "S.D. Tex." (any case)."""
+    return districts.resolve(value).code

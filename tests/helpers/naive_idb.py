@@ -16,6 +16,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from crossings.codebook.districts import by_code
+
 REFERENCE = Path(__file__).resolve().parents[2] / "crossings" / "codebook" / "data" / "fjc"
 
 with open(REFERENCE / "criminal-citations-2024-07-26.csv", encoding="utf-8") as _f:
@@ -26,6 +28,8 @@ with open(REFERENCE / "criminal-citations-2024-07-26.csv", encoding="utf-8") as 
 with open(REFERENCE / "districts.csv", encoding="utf-8") as _f:
     DISTRICTS = list(csv.DictReader(_f))
 NAMES = {r["district"]: r["name"] for r in DISTRICTS}
+with open(REFERENCE.parent / "geo" / "districts-geo-key.csv", encoding="utf-8") as _f:
+    GEO = {r["fjc_district"]: r for r in csv.DictReader(_f)}
 SOUTHWEST = {"74", "70", "84", "42", "41"}
 CONVICTED = {4, 5, 8, 9, 17, 19}
 DISPOSITIONS = {0: "Rule 20(a)/21 transfer", 1: "Dismissed", 2: "Acquitted by court",
@@ -225,6 +229,11 @@ def finish(measure: str, by, key: tuple, rows: list[dict]) -> dict:
         out[name] = value
         if name == "district":
             out["district_name"] = NAMES.get(value, "unknown")
+            out["district_abbreviation"] = GEO[value]["lions_code"]
+            # The Bluebook form is a label, not a count: taken from the codebook here and
+            # checked on hand-worked districts in tests/codebook/test_districts.py.
+            out["district_short_name"] = by_code(value).short
+            out["district_map_key"] = GEO[value]["geo_id"]
     if measure == "sentences":
         out.update(sentences(rows))
     elif measure == "speed":

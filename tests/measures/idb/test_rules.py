@@ -247,7 +247,8 @@ def test_labels_border_and_filters(load, engine):
                    engine=engine).to_pylist() == [{"defendants": 2}]
     named = measure("filings", by=["district"], store=store, engine=engine).to_pylist()
     assert named[0] == {"district": "08", "district_name": "Southern District of New York",
-                        "defendants": 1}
+                        "district_abbreviation": "NYS", "district_short_name": "S.D.N.Y.",
+                        "district_map_key": "NYS", "defendants": 1}
 
 
 def test_bad_requests_are_refused(load):
