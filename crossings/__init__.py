@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from crossings.version import __version__
 
-__all__ = ["__version__", "measure", "reconcile"]
+__all__ = ["__version__", "measure", "reconcile", "vocabulary"]
 
 
 def __getattr__(name: str):
@@ -26,4 +26,8 @@ def __getattr__(name: str):
         from crossings.measures.reconcile import reconcile
 
         return reconcile
+    if name == "vocabulary":
+        from crossings.measures.vocabulary import vocabulary
+
+        return vocabulary
     raise AttributeError(f"module 'crossings' has no attribute {name!r}")

@@ -7,12 +7,15 @@ import contextlib
 import csv
 import io
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -53,14 +56,74 @@ def quiet_option():
     return typer.Option(False, "--quiet", "-q", help="No progress bar or messages on stderr.")
 
 
+def output_option():
+    return typer.Option(None, "--output", "-o", metavar="FILE",
+                        help="Write the data to FILE (in --format) and its meta to "
+                             "FILE.meta.json, instead of stdout.")
+
+
+def emit_result(result, fmt: Format, *, output: Path | None = None, quiet: bool = False,
+                wide: str | None = None, spread: bool = False) -> None:
+    """A measure's result in ``fmt`` (to stdout, or ``output`` with its meta beside it),
+    then its caveats on stderr. ``spread``: DIM ``wide`` (None: the default) into columns."""
+    from crossings.measures import caveats
+
+    table = result.pivot(wide) if spread else result.table
+    if output is not None:
+        with redirect_stdout_to(output):
+            _emit_table(table, result, fmt, quiet)
+        meta = {**result.meta.to_dict(), "caveats": caveats(result.meta)}
+        meta_path = output.with_name(output.name + ".meta.json")
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+        message(f"wrote {output} and {meta_path.name} (its source, data as of, caveats)",
+                quiet)
+    else:
+        _emit_table(table, result, fmt, quiet)
+    for note in caveats(result.meta):
+        message(note, quiet)
+
+
+def _emit_table(table, result, fmt: Format, quiet: bool = False) -> None:
+    from crossings.measures.result import is_fraction
+
+    if fmt == Format.json:
+        emit_json({"data": table.to_pylist(), "meta": result.meta.to_dict()})
+        return
+    if fmt == Format.table:  # every label is in the CSV and JSON; a table keeps it short
+        table = table.drop_columns([c for c in TABLE_HIDDEN if c in table.column_names])
+    columns = table.column_names
+    emit_rows(columns, [list(r.values()) for r in table.to_pylist()], fmt,
+              fractions=[c for c in columns if is_fraction(c)], quiet=quiet)
+
+
+@contextlib.contextmanager
+def redirect_stdout_to(path: Path) -> Iterator[None]:
+    with open(path, "w", encoding="utf-8", newline="") as f, contextlib.redirect_stdout(f):
+        yield
+
+
 def emit_json(payload) -> None:
     """Data to stdout as JSON."""
     sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
 
 
+#: Label columns a table leaves out (CSV and JSON keep them).
+TABLE_HIDDEN = ("district_short_name", "district_map_key")
+#: Columns whose numbers are names, not quantities: no thousands separator.
+PLAIN_COLUMNS = ("fiscal_year", "year", "month", "district", "circuit", "code", "release",
+                 "disposition", "counsel", "offense_level", "sector")
+
+
 def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
-              title: str | None = None) -> None:
-    """Tabular data to stdout as a table or CSV."""
+              title: str | None = None, fractions: Sequence[str] = (),
+              quiet: bool = False) -> None:
+    """Tabular data to stdout as a table or CSV.
+
+    A table fits the terminal (80 columns when output is not a terminal and
+    COLUMNS is unset); one too wide for it is shown as one block per row, with a
+    hint on stderr. Counts get thousands separators, years and codes none, and
+    the ``fractions`` columns percent signs (CSV keeps plain numbers)."""
     if fmt == Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -68,22 +131,73 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
         writer.writerows(["" if v is None else v for v in row] for row in rows)
         sys.stdout.write(buffer.getvalue())
         return
-    table = Table(title=title, show_edge=False, header_style="bold")
-    for name in columns:
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else _cell(v) for v in row))
-    # On a terminal, fit its width; into a pipe or file, never fold a row.
-    console = Console()
-    width = max(100, console.width) if console.is_terminal else 1000
+    cells = [[_cell(c, v, c in fractions) for c, v in zip(columns, row, strict=True)]
+             for row in rows]
+    width = table_width()
+    # Headers may wrap (change_1y_pct over two lines); values may not.
+    values = [max([len(_longest_word(c)), *(len(r[i]) for r in cells)])
+              for i, c in enumerate(columns)]
+    # Columns one space apart (the divider), two where the width allows.
+    gap = next((g for g in (2, 1) if sum(v + g for v in values) <= width), None)
+    if gap is None and len(columns) > 2:
+        _emit_vertical(columns, cells, title, width, quiet)
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=(0, (gap or 2) - 1, 0, 0), header_style="bold")
+    roomy = sum(max(v, len(c)) + (gap or 2) for v, c in zip(values, columns, strict=True))
+    widest = values.index(max(values))
+    for i, (name, least) in enumerate(zip(columns, values, strict=True)):
+        numeric = bool(cells) and all(_NUMBER.match(r[i]) for r in cells if r[i])
+        if gap is None:  # a key-value list too wide: only the widest column folds
+            table.add_column(name, overflow="fold", no_wrap=i != widest)
+            continue
+        table.add_column(name, overflow="fold", width=None if roomy <= width else least,
+                         justify="right" if numeric and name not in PLAIN_COLUMNS else "left")
+    for row in cells:
+        table.add_row(*row)
     Console(soft_wrap=False, width=width).print(table)
 
 
-def _cell(value) -> str:
+def _longest_word(header: str) -> str:
+    """A header may fold after an underscore: its longest piece sets the least width."""
+    pieces = header.split("_")
+    return max([p + "_" for p in pieces[:-1]] + pieces[-1:], key=len)
+
+
+def table_width() -> int:
+    console = Console()
+    if console.is_terminal:
+        return console.width
+    return int(os.environ.get("COLUMNS") or 80)
+
+
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+
+
+def _emit_vertical(columns: Sequence[str], cells: list[list[str]], title: str | None,
+                   width: int, quiet: bool = False) -> None:
+    """One block per row, ``column  value``: readable however many columns there are."""
+    label = max(len(c) for c in columns)
+    out = [title, ""] if title else []
+    for n, row in enumerate(cells, 1):
+        out.append(f"-- row {n} " + "-" * max(0, min(width, 40) - len(f"-- row {n} ")))
+        for c, v in zip(columns, row, strict=True):
+            text = f"{c:<{label}}  {v}"
+            out.append(text if len(text) <= width else text[:width - 1] + "…")
+    sys.stdout.write("\n".join(out) + "\n")
+    message("(too wide for the screen: shown one row at a time; try --wide, fewer --by "
+            "dimensions, or -f csv)", quiet)
+
+
+def _cell(column: str, value, fraction: bool = False) -> str:
+    if value is None:
+        return ""
+    if fraction and isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:.1%}"
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
+        return str(value) if column in PLAIN_COLUMNS else f"{value:,}"
     return str(value)
 
 

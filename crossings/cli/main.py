@@ -20,7 +20,7 @@ from crossings.errors import CrossingsError
 from crossings.version import __version__
 
 #: Command modules, each with ``register(app)``; one module per command.
-COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile")
+COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile", "codebook")
 
 app = typer.Typer(
     name="crossings",
@@ -61,6 +61,22 @@ def _register_commands() -> None:
 _register_commands()
 
 
+#: Options whose value may be left out, and the value they then take.
+OPTIONAL_VALUES = {"--wide": "auto"}
+
+
+def with_optional_values(args: list[str]) -> list[str]:
+    """``--wide`` alone (last, or before another option) becomes ``--wide auto``:
+    Typer has no options with an optional value."""
+    out = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        following = args[i + 1] if i + 1 < len(args) else None
+        if arg in OPTIONAL_VALUES and (following is None or following.startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
+
+
 def run() -> None:
     """Run the CLI, translating library errors into messages and exit codes.
 
@@ -68,7 +84,7 @@ def run() -> None:
     exit code 2; errors raised by the library are caught here.
     """
     try:
-        app()
+        app(args=with_optional_values(sys.argv[1:]))
     except CrossingsError as exc:
         typer.echo(f"error: {exc.describe()}", err=True)
         sys.exit(exc.exit_code)

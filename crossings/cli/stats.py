@@ -8,7 +8,7 @@ import typer
 
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.measures import MEASURES, caveats, measure
+from crossings.measures import MEASURES, measure
 from crossings.measures.engine import ENGINES
 from crossings.measures.query import DIMENSIONS
 
@@ -38,6 +38,19 @@ def register(app: typer.Typer) -> None:
         source: str = typer.Option("idb", "--source", help="idb (court file)."),
         release: str = typer.Option(None, "--release", help="Release (default: latest)."),
         engine: str = typer.Option("duckdb", "--engine", help=f"One of: {', '.join(ENGINES)}."),
+        share: bool = typer.Option(False, "--share",
+                                   help="Add each row's share of its group over the last "
+                                        "dimension."),
+        change: bool = typer.Option(False, "--change",
+                                    help="Add the change from 1 and 5 years before "
+                                         "(needs fiscal_year in --by)."),
+        sort: str = typer.Option(None, "--sort", metavar="COLUMN",
+                                 help="Sort by COLUMN (-COLUMN: descending)."),
+        top: int = typer.Option(None, "--top", metavar="N", help="Only the first N rows."),
+        wide: str = typer.Option(None, "--wide", metavar="[DIM]",
+                                 help="Spread DIM into columns (alone: fiscal_year if in "
+                                      "--by, else the last dimension)."),
+        output: Path = common.output_option(),
         store: Path = common.store_option(),
         fmt: Format = common.format_option(),
         quiet: bool = common.quiet_option(),
@@ -48,10 +61,8 @@ def register(app: typer.Typer) -> None:
         result = measure(name, by=by, where={k: v for k, v in where.items() if v is not None},
                          source=source, store=store, release=release, transfers=transfers,
                          charge_basis=charge_basis, any_charge=any_charge,
-                         charges_file=str(charges) if charges else None, engine=engine)
-        if fmt == Format.json:
-            common.emit_json(result.to_dict())
-            return
-        common.emit_rows(result.columns, [list(r.values()) for r in result.to_pylist()], fmt)
-        for note in caveats(result.meta):
-            common.message(note, quiet)
+                         charges_file=str(charges) if charges else None, engine=engine,
+                         share=share, change=change, sort=sort, top=top)
+        common.emit_result(result, fmt, output=output, quiet=quiet,
+                           wide=None if wide is None else (None if wide == "auto" else wide),
+                           spread=wide is not None)

@@ -8,8 +8,10 @@ what the data does not cover. ``caveats(meta)`` says it in sentences.
 
 from __future__ import annotations
 
+import dataclasses
+
 from crossings import sources
-from crossings.measures import charges
+from crossings.measures import answers, charges
 from crossings.measures.caveats import caveats
 from crossings.measures.engine import get_engine
 from crossings.measures.meta import RULES_VERSION, Meta
@@ -24,15 +26,40 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
             store: Store | str | None = None, release: str | None = None,
             transfers: str = "exclude", charge_basis: str = "default",
             any_charge: bool = False, charges_file: str | None = None,
-            engine: str = "duckdb") -> Result:
+            engine: str = "duckdb", share: bool = False, change: bool = False,
+            sort: str | None = None, top: int | None = None) -> Result:
     """Compute a measure.
 
     >>> crossings.measure("filings", by=["fiscal_year", "charge"],
-    ...                   where={"district": "41", "from_year": 2015})
+    ...                   where={"district": "41", "from_year": 2015}, change=True)
+
+    ``share``: each row's share of its group's total over the last dimension;
+    ``change``: change from one and five years before (``fiscal_year`` in ``by``);
+    ``sort``: a column, ``-column`` descending; ``top``: the first N rows after sorting.
     """
     q = build_query(name, by, where, transfers=transfers, charge_basis=charge_basis,
                     any_charge=any_charge, source=source, release=release)
     store = store if isinstance(store, Store) else Store(store)
     rules = charges.load_rules(charges_file)
     run = sources.get(q.source).entry_point("measure")
-    return run(q, store, rules, get_engine(engine))
+    widened = q
+    if change and q.from_year is not None:
+        # The bases of the first years' changes lie before from_year: fetch them too.
+        widened = dataclasses.replace(q, from_year=q.from_year - max(answers.CHANGES.values()))
+    result = run(widened, store, rules, get_engine(engine))
+    result.meta.where = q.where()
+    table = result.table
+    if change:
+        table = answers.with_change(q, table, _years_covered(result), result.meta.partial_years,
+                                    False, result.meta.warnings)
+    table = answers.within_years(q, table)
+    if share:
+        table = answers.with_share(q, table)
+    table = answers.sort_and_top(table, sort, top)
+    return Result(table, result.meta, keys=answers.keys_of(q))
+
+
+def _years_covered(result: Result) -> tuple[int, int] | None:
+    """The first and last fiscal year the data holds (the span changes may use)."""
+    years = result.meta.years_covered
+    return (min(years), max(years)) if years else None

@@ -111,6 +111,7 @@ class Meta(_ReadsLikeAMapping):
     identities: list[str] = field(default_factory=list)  # exact sums between columns
     coverage: list[str] = field(default_factory=list)
     partial_years: list[int] = field(default_factory=list)
+    years_covered: list[int] = field(default_factory=list)  # fiscal years the data holds
     provisional_months: dict[str, list[str]] = field(default_factory=dict)
     data_quality: dict[str, int | float] = field(default_factory=dict)
     data_quality_scope: str = ""

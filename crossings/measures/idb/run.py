@@ -26,6 +26,8 @@ def measure_idb(q: Query, store: Store, rules, eng) -> Result:
     table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
     meta = base_meta(q, entry, rules, eng.name)
     meta.partial_years = partial_years(entry.record)
+    meta.years_covered = sorted(int(y) for y in entry.record.get("by_fiscal_year", {})
+                                if y != "unknown")
     meta.data_quality_scope, meta.data_quality = _quality(q, eng, defendants, entry)
     return Result(table, meta)
 

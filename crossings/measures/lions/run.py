@@ -5,6 +5,8 @@ from __future__ import annotations
 import ibis
 import pyarrow as pa
 
+from crossings.codebook.lions import release_month
+from crossings.fiscal import fiscal_year_of_month
 from crossings.measures import histogram
 from crossings.measures.lions import counting
 from crossings.measures.meta import base_meta, provenance, provisional_months
@@ -39,4 +41,14 @@ def measure_lions(q: Query, store: Store, rules, eng) -> Result:
         meta.sources = {f"lions {e.release}": provenance("lions", e) for e in entries}
     meta.provisional_months = {e.release: provisional_months(e.release) for e in entries}
     meta.data_quality = quality
+    meta.years_covered = _years_covered(table, latest)
     return Result(table, meta)
+
+
+def _years_covered(table: pa.Table, latest) -> list[int]:
+    """From the first fiscal year the result has to the latest release's own year."""
+    last = fiscal_year_of_month(*release_month(latest.release))
+    if "fiscal_year" not in table.column_names or not table.num_rows:
+        return [last]
+    first = min(y for y in table["fiscal_year"].to_pylist() if y is not None)
+    return list(range(min(first, last), last + 1))
