@@ -1,24 +1,28 @@
 """The main job on built-in sample data: generate, ingest, count.
 
-``crossings demo`` (and ``make demo``) runs this: a synthetic court file in the
-real layout is generated, ingested into a demo store kept apart from real
-data, and summarised by the same measures a user would run.
+``crossings demo`` (and ``make demo``) runs this: a synthetic world is written
+in the real layouts, as the court file and as a matching prosecutors' (LIONS)
+release covering the same defendants; both are ingested into a demo store
+kept apart from real data, and summarised by the measures a user would run.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crossings.ingest import ingest
+from crossings.ingest.report import IngestReport
 from crossings.measures import Result, measure
 from crossings.progress import ProgressCallback
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.lions.generator import write_lions_sample
 from crossings.settings import default_store_dir
 from crossings.store import Store
 
-DEMO_ROWS = 150_000
+DEMO_DEFENDANTS = 20_000
+DEMO_RELEASE = "JUNFY2025"
+IMMIGRATION = ["illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration"]
 
 
 def demo_store_dir() -> Path:
@@ -29,29 +33,52 @@ def demo_store_dir() -> Path:
 @dataclass
 class DemoReport:
     store: Path
-    ingest: object  # IngestReport
+    ingest: IngestReport  # the court file
+    lions_ingest: IngestReport  # the prosecutors' release
     filings: Result  # immigration filings by fiscal year and charge
     border: Result  # immigration filings by border region
     sentences: Result  # sentences for illegal re-entry by fiscal year
+    next_commands: list[str] = field(default_factory=list)
 
 
-def run_demo(store: str | Path | None = None, *, rows: int = DEMO_ROWS, seed: int = 1,
-             progress: ProgressCallback | None = None) -> DemoReport:
+def run_demo(store: str | Path | None = None, *, defendants: int = DEMO_DEFENDANTS,
+             seed: int = 1, progress: ProgressCallback | None = None) -> DemoReport:
     target = Store(store or demo_store_dir())
     with tempfile.TemporaryDirectory(prefix="crossings-demo-") as folder:
-        sample = write_fjc_sample(Path(folder) / "cr96on.txt", rows=rows, seed=seed,
-                                  progress=progress)
-        report = ingest(sample.path, target, force=True, progress=progress)
-    immigration = ["illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration"]
-    recent = {"from_year": _recent(report.record), "charge": immigration}
+        sample = write_lions_sample(Path(folder) / "lions", defendants=defendants, seed=seed,
+                                    release=DEMO_RELEASE, court_file=Path(folder) / "court",
+                                    progress=progress)
+        court = ingest(sample.court_file, target, force=True, progress=progress)
+        lions = ingest(sample.out, target, source="lions", force=True, progress=progress)
+    recent = {"from_year": _recent(court.record), "charge": IMMIGRATION}
     return DemoReport(
-        store=target.root,
-        ingest=report,
+        store=target.root, ingest=court, lions_ingest=lions,
         filings=measure("filings", by=["fiscal_year", "charge"], where=recent, store=target),
         border=measure("filings", by=["border"], where=recent, store=target),
         sentences=measure("sentences", by=["fiscal_year"],
                           where={**recent, "charge": "illegal_reentry"}, store=target),
+        next_commands=next_commands(target.root),
     )
+
+
+def next_commands(store: Path) -> list[str]:
+    """Commands to try on the demo store, each working exactly as printed."""
+    s = f"--store {_quoted(store)}"
+    return [
+        f"crossings stats filings --by fiscal_year,charge --border southwest --change {s}",
+        f"crossings stats sentences --by fiscal_year --charge illegal_reentry "
+        f"--district 'S.D. Tex.' {s}",
+        f"crossings stats filings --source lions --by fiscal_year,court "
+        f"--charge illegal_entry {s}",
+        f"crossings reconcile --by fiscal_year {s}",
+        f"crossings stats filings --by district --charge illegal_reentry --share "
+        f"--sort -defendants --top 5 -f csv -o top-districts.csv {s}",
+    ]
+
+
+def _quoted(path: Path) -> str:
+    text = str(path)
+    return f"'{text}'" if any(c in text for c in " '\"$") else text
 
 
 def _recent(record: dict) -> int:

@@ -144,18 +144,30 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
         return
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   padding=(0, (gap or 2) - 1, 0, 0), header_style="bold")
-    roomy = sum(max(v, len(c)) + (gap or 2) for v, c in zip(values, columns, strict=True))
+    widths = _fit_widths(columns, values, width, gap or 2)
     widest = values.index(max(values))
-    for i, (name, least) in enumerate(zip(columns, values, strict=True)):
+    for i, name in enumerate(columns):
         numeric = bool(cells) and all(_NUMBER.match(r[i]) for r in cells if r[i])
         if gap is None:  # a key-value list too wide: only the widest column folds
             table.add_column(name, overflow="fold", no_wrap=i != widest)
             continue
-        table.add_column(name, overflow="fold", width=None if roomy <= width else least,
+        table.add_column(name, overflow="fold", width=widths[i],
                          justify="right" if numeric and name not in PLAIN_COLUMNS else "left")
     for row in cells:
         table.add_row(*row)
     Console(soft_wrap=False, width=width).print(table)
+
+
+def _fit_widths(columns: Sequence[str], least: list[int], width: int, gap: int) -> list[int]:
+    """Each column as wide as its header where the screen allows; else the headers
+    with the most room to spare fold first, never below their values."""
+    widths = [max(v, len(c)) for v, c in zip(least, columns, strict=True)]
+    while sum(w + gap for w in widths) > width:
+        spare = [w - v for w, v in zip(widths, least, strict=True)]
+        if max(spare) <= 0:
+            break
+        widths[spare.index(max(spare))] -= 1
+    return widths
 
 
 def _longest_word(header: str) -> str:
@@ -201,10 +213,10 @@ def _cell(column: str, value, fraction: bool = False) -> str:
     return str(value)
 
 
-def message(text: str, quiet: bool = False) -> None:
-    """A message for the user on stderr."""
+def message(text: str, quiet: bool = False, *, wrap: bool = True) -> None:
+    """A message for the user on stderr (``wrap=False``: one line, for commands to copy)."""
     if not quiet:
-        stderr.print(text, highlight=False)
+        stderr.print(text, highlight=False, soft_wrap=not wrap, markup=wrap)
 
 
 @contextlib.contextmanager

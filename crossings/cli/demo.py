@@ -8,7 +8,7 @@ import typer
 
 from crossings.cli import common
 from crossings.cli.common import Format
-from crossings.demo import DEMO_ROWS, run_demo
+from crossings.demo import DEMO_DEFENDANTS, run_demo
 from crossings.ingest.report import summary_rows
 from crossings.measures import caveats
 
@@ -28,7 +28,8 @@ def _pivot(result) -> tuple[list[str], list[list]]:
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_command(
-        rows: int = typer.Option(DEMO_ROWS, "--rows", help="Rows of synthetic court file."),
+        defendants: int = typer.Option(DEMO_DEFENDANTS, "--defendants", min=100,
+                                       help="Defendants in the synthetic world."),
         seed: int = typer.Option(1, "--seed", help="Seed of the sample."),
         store: Path = typer.Option(None, "--store",
                                    help="Store for the demo (default: a 'demo' store "
@@ -36,15 +37,18 @@ def register(app: typer.Typer) -> None:
         quiet: bool = common.quiet_option(),
         fmt: Format = common.format_option(),
     ) -> None:
-        """Generate a synthetic court file, ingest it, and summarise it.
+        """Generate a synthetic court file and a matching prosecutors' release, ingest
+        both, and summarise them.
 
         Everything here is SYNTHETIC sample data in the real layout: it shows what
         crossings does, not what happened.
         """
         with common.progress_bar(quiet) as update:
-            report = run_demo(store, rows=rows, seed=seed, progress=update)
+            report = run_demo(store, defendants=defendants, seed=seed, progress=update)
         if fmt == Format.json:
             common.emit_json({"store": str(report.store), "ingest": report.ingest.to_dict(),
+                              "lions_ingest": report.lions_ingest.to_dict(),
+                              "next_commands": report.next_commands,
                               "filings": report.filings.to_dict(),
                               "border": report.border.to_dict(),
                               "sentences": report.sentences.to_dict()})
@@ -63,5 +67,8 @@ def register(app: typer.Typer) -> None:
                          title="Illegal re-entry: prison terms (months)")
         for note in caveats(report.filings.meta)[:2]:
             common.message(note, quiet)
-        common.message(f"Try: crossings stats speed --by fiscal_year --charge illegal_entry "
-                       f"--store {report.store}", quiet)
+        common.message("Next, try (each works as printed):", quiet)
+        for command in report.next_commands:
+            common.message(f"  {command}", quiet, wrap=False)
+        common.message(f"Or set the store once: export CROSSINGS_HOME={report.store}", quiet,
+                       wrap=False)

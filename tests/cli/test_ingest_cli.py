@@ -101,12 +101,3 @@ def test_yearly_sas_files_give_the_same_counts_as_the_text(tmp_path):
     ta = duckdb.sql(query.format(c=cols, g=a.entry("idb").table_glob("defendants"))).fetchall()
     tb = duckdb.sql(query.format(c=cols, g=b.entry("idb").table_glob("defendants"))).fetchall()
     assert ta == tb
-
-
-def test_demo_runs_and_says_it_is_synthetic(tmp_path):
-    done = run_cli("demo", "--rows", "3000", "--store", str(tmp_path / "demo"))
-    assert done.returncode == 0, done.stderr
-    assert "Immigration filings" in done.stdout and "rows stored" in done.stdout
-    assert "SYNTHETIC" in done.stderr
-    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
-    assert manifest["entries"][0]["synthetic"] is True
