@@ -252,12 +252,13 @@ def count_bar(quiet: bool) -> Iterator:
 
 
 def ingest_into_store(source_path: Path, store: Path | None, *, source: str, force: bool,
-                      release: str | None, quiet: bool, unchanged: str = "nothing to do"):
+                      release: str | None, quiet: bool, unchanged: str = "nothing to do",
+                      skip_unreadable: bool = False):
     """Ingest with a progress bar; (report, store). ``unchanged`` ends the already-loaded note."""
     target = Store(store)
     with progress_bar(quiet) as update:
         report = ingest(source_path, target, source=source, force=force, release=release,
-                        progress=update)
+                        progress=update, skip_unreadable=skip_unreadable)
     if report.status == "unchanged":
         message(f"already loaded (same SHA-256): {unchanged}; --force ingests again",
                        quiet)
