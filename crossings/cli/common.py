@@ -29,7 +29,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from crossings.errors import InvalidRequest
 from crossings.ingest import ingest
+from crossings.measures.query import filter_values
 from crossings.progress import ProgressUpdate
 from crossings.store import Store
 
@@ -42,6 +44,14 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+def check_filter(option: str, value: str | None) -> None:
+    """A filter option given with no value (``--district ""``) is a usage error."""
+    try:
+        filter_values(option, value)
+    except InvalidRequest as exc:
+        raise typer.BadParameter(exc.message, param_hint=option) from None
 
 
 def store_option():
