@@ -398,8 +398,8 @@ class _Run:
             digest = self.digests.setdefault(m.path, archives.FileDigest(m.path))
         stream = m.stream(digest)
         timed = TimedChunks(stream)
-        blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES),
-                          depth=IN_FLIGHT)
+        blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES,
+                                        label=m.label), depth=IN_FLIGHT)
         pending: deque = deque()
         tally.files.append(m.label)
         tally.bytes += m.size

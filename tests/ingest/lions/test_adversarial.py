@@ -4,10 +4,13 @@ fails while the log's count agrees, and a damaged member of a table not loaded."
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import zipfile
 
 import pytest
 from helpers.lions_fixture import write_release
+from helpers.tools import REPO
 
 from crossings.errors import UnknownLayout
 from crossings.ingest import ingest
@@ -82,3 +85,40 @@ def test_intact_members_of_tables_not_loaded_are_not_listed(tmp_path, store):
     report = ingest(release, store, source="lions")
     assert not [s for s in report.record["skipped"] if "gs_agent" in s["path"]]
     assert [t["table"] for t in report.record["not_loaded"]] == ["GS_AGENT"]
+
+
+MEMORY_PROBE = """
+import resource, sys
+from crossings.errors import CrossingsError
+from crossings.ingest import ingest
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    ingest(sys.argv[1], sys.argv[2], source="lions")
+except CrossingsError as exc:
+    print(type(exc).__name__, exc.describe().splitlines()[0])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def test_table_member_without_newline_stops_with_memory_bounded(tmp_path):
+    release = write_release(tmp_path / "r", {"GS_CASE": [CASE], "GS_PARTICIPANT": [DEFENDANT]})
+    [disk] = [p for p in release.glob("DISK*.zip")
+              if "gs_case.txt" in zipfile.ZipFile(p).namelist()]
+    rebuilt = tmp_path / "rebuilt.zip"
+    with zipfile.ZipFile(disk) as old, zipfile.ZipFile(rebuilt, "w",
+                                                       zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != "gs_case.txt":
+                new.writestr(info, old.read(info))
+                continue
+            with new.open("gs_case.txt", "w", force_zip64=True) as member:
+                for _ in range(300):  # 300 MB, not one newline
+                    member.write(b"x" * (1 << 20))
+    rebuilt.replace(disk)
+    done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(release),
+                           str(tmp_path / "store")], capture_output=True, text=True,
+                          timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    error, growth_kb = done.stdout.strip().splitlines()
+    assert error.startswith(f"UnsupportedSource {disk.name}:gs_case.txt: line 1 runs past")
+    assert int(growth_kb) < 160 << 10
