@@ -116,17 +116,17 @@ def parse_block(block: Block, source_file: str) -> BlockResult:
     """Parse ``block`` (whole lines, no header) into stored rows and quarantine."""
     result = BlockResult(index=block.index, table=None)
     data = block.data if block.data.isascii() else block.data.decode("latin-1").encode("utf-8")
-    data, stray_cr_lines = _without_stray_crs(data)
     started = time.thread_time()
     invalid: list = []
-    try:
-        table, typed = _read(data, True, invalid), True
-    except pa.ArrowInvalid:
-        invalid.clear()
-        try:
-            table, typed = _read(data, False, invalid), False
-        except pa.ArrowInvalid as exc:
-            raise _unreadable(block, source_file, exc) from None
+    table, typed = _parse(data, invalid, block, source_file)
+    stray_cr_lines = np.zeros(0, np.int64)
+    # A lone CR ends a row for Arrow, leaving a row of the wrong length or an
+    # empty one: only then is the block scanned for them (and parsed again).
+    if (invalid or _has_empty_rows(table)) and b"\r" in data:
+        fixed, stray_cr_lines = _without_stray_crs(data)
+        if len(stray_cr_lines):
+            invalid.clear()
+            table, typed = _parse(fixed, invalid, block, source_file)
     result.parse_seconds = time.thread_time() - started
     started = time.thread_time()
     lines = _line_numbers(table.num_rows, invalid)
@@ -142,13 +142,28 @@ def parse_block(block: Block, source_file: str) -> BlockResult:
     return result
 
 
+def _parse(data: bytes, invalid: list, block: Block, source_file: str) -> tuple[pa.Table, bool]:
+    """The block typed by Arrow (fast), else all text; (table, typed)."""
+    try:
+        return _read(data, True, invalid), True
+    except pa.ArrowInvalid:
+        invalid.clear()
+        try:
+            return _read(data, False, invalid), False
+        except pa.ArrowInvalid as exc:
+            raise _unreadable(block, source_file, exc) from None
+
+
+def _has_empty_rows(table: pa.Table) -> bool:
+    return table.num_rows > 0 and bool(pc.any(pc.equal(table["CIRCUIT"], "")).as_py())
+
+
 def _without_stray_crs(data: bytes) -> tuple[bytes, np.ndarray]:
     """``data`` with each carriage return that does not end a line read as a space,
     and the block-relative (1-based) lines that held one.
 
     Arrow ends a row at a lone CR, which would make one line two rows and shift
-    every later line number. Two counts (fast byte scans) rule it out for
-    almost every block; a CR as the block's last byte ends its last line."""
+    every later line number. A CR as the block's last byte ends its last line."""
     crs = data.count(b"\r")
     if crs == 0 or crs == data.count(b"\r\n") + data.endswith(b"\r"):
         return data, np.zeros(0, np.int64)
