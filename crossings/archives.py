@@ -29,6 +29,12 @@ CHUNK = 4 << 20  # bytes read at a time from a file
 #: Compressed bytes inflated at a time: at the file's 14:1 ratio, 512 KB gives
 #: about 7 MB of text, so a chunk never dwarfs a parse block.
 INFLATE_CHUNK = 512 << 10
+#: Most bytes one inflate call may produce: deflate packs up to about 1,000
+#: bytes of zeros into one, so an unbounded call on a 512 KB chunk of a zip
+#: bomb would hand back half a gigabyte at once.
+INFLATE_OUTPUT = 8 << 20
+#: Compressed bytes given to Deflate64 at a time (it has no output bound).
+DEFLATE64_PIECE = 8 << 10
 LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 LOCAL_SIGNATURE = 0x04034B50
 
@@ -175,13 +181,13 @@ class ZipMemberStream(ByteStream):
         method = self.info.compress_type
         remaining = self.info.compress_size
         if method == zipfile.ZIP_STORED:
-            decompress, flush = (lambda b: b), (lambda: b"")
+            decompress, flush = (lambda b: [b]), (lambda: b"")
         elif method == zipfile.ZIP_DEFLATED:
             z = zlib.decompressobj(-15)
-            decompress, flush = z.decompress, z.flush
+            decompress, flush = (lambda b: _bounded_inflate(z, b)), z.flush
         elif method == 9:  # Deflate64
             z = inflate64.Inflater()
-            decompress, flush = z.inflate, (lambda: b"")
+            decompress, flush = (lambda b: _pieces_inflate(z, b)), (lambda: b"")
         else:
             raise UnsupportedSource(
                 f"member {self.name} uses zip compression method {method}, which crossings "
@@ -205,17 +211,34 @@ class ZipMemberStream(ByteStream):
             if self.digest:
                 self.digest.update(raw)
             try:
-                out = decompress(raw)
+                for out in decompress(raw):
+                    if out:
+                        yield out
             except (zlib.error, ValueError, RuntimeError, OSError) as exc:
                 raise CorruptArchive(
                     f"member {self.name} cannot be inflated ({exc})", path=str(self.path),
                     hint="the archive is damaged: download it again",
                 ) from exc
-            if out:
-                yield out
         tail = flush()
         if tail:
             yield tail
+
+
+def _bounded_inflate(z, raw) -> Iterator[bytes]:
+    """Deflate output of ``raw`` in pieces of at most ``INFLATE_OUTPUT`` bytes."""
+    data = raw
+    while True:
+        out = z.decompress(data, INFLATE_OUTPUT)
+        yield out
+        data = z.unconsumed_tail
+        if not data and len(out) < INFLATE_OUTPUT:
+            return
+
+
+def _pieces_inflate(z, raw) -> Iterator[bytes]:
+    """Deflate64 output of ``raw``, fed a small piece at a time to bound each output."""
+    for start in range(0, len(raw), DEFLATE64_PIECE):
+        yield z.inflate(raw[start:start + DEFLATE64_PIECE])
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:

@@ -29,7 +29,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from crossings.errors import InvalidRequest
 from crossings.ingest import ingest
+from crossings.measures.query import filter_values
 from crossings.progress import ProgressUpdate
 from crossings.store import Store
 
@@ -42,6 +44,14 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+def check_filter(option: str, value: str | None) -> None:
+    """A filter option given with no value (``--district ""``) is a usage error."""
+    try:
+        filter_values(option, value)
+    except InvalidRequest as exc:
+        raise typer.BadParameter(exc.message, param_hint=option) from None
 
 
 def store_option():
@@ -264,12 +274,13 @@ def count_bar(quiet: bool) -> Iterator:
 
 
 def ingest_into_store(source_path: Path, store: Path | None, *, source: str, force: bool,
-                      release: str | None, quiet: bool, unchanged: str = "nothing to do"):
+                      release: str | None, quiet: bool, unchanged: str = "nothing to do",
+                      skip_unreadable: bool = False):
     """Ingest with a progress bar; (report, store). ``unchanged`` ends the already-loaded note."""
     target = Store(store)
     with progress_bar(quiet) as update:
         report = ingest(source_path, target, source=source, force=force, release=release,
-                        progress=update)
+                        progress=update, skip_unreadable=skip_unreadable)
     if report.status == "unchanged":
         message(f"already loaded (same SHA-256): {unchanged}; --force ingests again",
                        quiet)

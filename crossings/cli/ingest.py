@@ -23,6 +23,10 @@ def register(app: typer.Typer) -> None:
                                     help="Name of the release (default: from the data)."),
         force: bool = typer.Option(False, "--force",
                                    help="Ingest again even if the same file is loaded."),
+        skip_unreadable: bool = typer.Option(
+            False, "--skip-unreadable",
+            help="In a folder of yearly SAS files, skip a file that cannot be read "
+                 "(listed in the summary) instead of stopping."),
         quiet: bool = common.quiet_option(),
         fmt: Format = common.format_option(),
     ) -> None:
@@ -35,7 +39,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"expected one of: {', '.join(SOURCES)}",
                                      param_hint="--source")
         report, target = common.ingest_into_store(source_path, store, source=source, force=force,
-                                           release=release, quiet=quiet)
+                                                  release=release, quiet=quiet,
+                                                  skip_unreadable=skip_unreadable)
         if fmt == Format.json:
             common.emit_json({"store": str(target.root), **report.to_dict()})
         else:

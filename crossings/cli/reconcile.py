@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         lions_district = court_file + transfers + lead_charge + residual;
         lions_all = lions_district + date_basis + magistrate_only.
         """
+        common.check_filter("--district", district)
         result = reconcile(by, district=district, from_year=from_year, to_year=to_year,
                            store=store, idb_release=idb_release, lions_release=lions_release,
                            published=published)

@@ -56,6 +56,8 @@ def register(app: typer.Typer) -> None:
         quiet: bool = common.quiet_option(),
     ) -> None:
         """Compute MEASURE by the written counting rules (docs/methodology.md)."""
+        common.check_filter("--district", district)
+        common.check_filter("--charge", charge)
         where = {"from_year": from_year, "to_year": to_year, "district": district,
                  "charge": charge, "border": border}
         result = measure(name, by=by, where={k: v for k, v in where.items() if v is not None},

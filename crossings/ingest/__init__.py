@@ -9,13 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from crossings import sources
+from crossings.errors import InvalidRequest
 from crossings.progress import ProgressCallback
 
 SOURCES = sources.NAMES
 
 
 def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = False,
-           release: str | None = None, progress: ProgressCallback | None = None):
-    """Ingest ``path`` into ``store``; returns an ``IngestReport``."""
+           release: str | None = None, progress: ProgressCallback | None = None,
+           skip_unreadable: bool = False):
+    """Ingest ``path`` into ``store``; returns an ``IngestReport``.
+
+    ``skip_unreadable``: in a folder of the court file's yearly SAS files, list
+    an unreadable file as skipped instead of stopping (a year will be missing)."""
     run = sources.get(source).entry_point("ingest")
-    return run(path, store, force=force, release=release, progress=progress)
+    options = {}
+    if skip_unreadable:
+        if source != "idb":
+            raise InvalidRequest("--skip-unreadable applies to the court file's yearly SAS "
+                                 "files (--source idb)")
+        options["skip_unreadable"] = True
+    return run(path, store, force=force, release=release, progress=progress, **options)

@@ -14,7 +14,12 @@ import pyarrow.compute as pc
 
 INT32 = pa.int32()
 INT_PATTERN = r"^\s*-?[0-9]+\s*$"
-MONEY_PATTERN = r"^\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)\s*$"
+#: What Arrow's float reader takes as a finite number (sign, exponent and all):
+#: a block of clean numbers is typed by Arrow, a block with text by this
+#: pattern, and a value must get the same verdict either way.
+MONEY_PATTERN = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+#: The range of the store's integer columns (int32).
+INT32_RANGE = (-(2**31), 2**31 - 1)
 _SLASH = ord("/")
 _ZERO = ord("0")
 _DIGIT_POSITIONS = [0, 1, 3, 4, 6, 7, 8, 9]
@@ -100,13 +105,29 @@ def null_mask(arr: pa.Array) -> np.ndarray:
 
 def parse_ints(arr: pa.Array, pattern: str = INT_PATTERN, to: pa.DataType = INT32
                ) -> tuple[pa.Array, np.ndarray]:
-    """Text to integers (or money); null (``-8``) and blank stay null; text is bad."""
+    """Text to integers (or money); null (``-8``) and blank stay null; text is bad,
+    and so is a number the type cannot hold (an integer beyond int32, a money
+    value that overflows to infinity)."""
     stripped = pc.utf8_trim_whitespace(arr)
     blank = pc.fill_null(pc.equal(stripped, ""), False)
     valid = pc.or_(pc.fill_null(pc.match_substring_regex(arr, pattern), True), blank)
     bad = ~mask_of(valid)
     clean = pc.if_else(pc.or_(blank, pa.array(bad)), pa.scalar(None, pa.string()), stripped)
+    # Every value left matches the pattern, so it reads as a float; the range
+    # test on the floats is exact for int32.
+    bad |= out_of_range(pc.cast(clean, pa.float64()), to)
+    clean = pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), clean)
     return pc.cast(clean, to), bad
+
+
+def out_of_range(values: pa.Array, to: pa.DataType) -> np.ndarray:
+    """Values (float64) that ``to`` cannot hold: beyond int32, or not finite."""
+    if pa.types.is_floating(to):
+        ok = pc.is_finite(values)
+    else:
+        low, high = INT32_RANGE
+        ok = pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
+    return ~mask_of(pc.fill_null(ok, True))
 
 
 def mask_of(arr: pa.Array) -> np.ndarray:

@@ -116,12 +116,21 @@ def _load(path: str) -> ChargeRules:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ChargeRulesError(f"cannot read the charge rules ({exc})", path=path) from exc
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ChargeRulesError(f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                               path=path, hint="save the file as UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise ChargeRulesError(f"the header must be {','.join(COLUMNS)}", path=path,
                                hint="copy the shipped charge-rules.csv and edit its rows")
     d2, default, letters, statutes = {}, None, set(), []
-    for line, row in enumerate(reader, start=2):
+    d2_lines: dict[str, int] = {}  # match -> line, to name both rows of a duplicate
+    for row in reader:
+        line = reader.line_num
+        _check_fields(row, line, path)
         rule, match = row["rule"].strip(), row["match"].strip()
         category = row["category"].strip()
         if rule in ("d2", "statute") and category not in CATEGORIES[:-1]:
@@ -129,6 +138,12 @@ def _load(path: str) -> ChargeRules:
                 f"line {line}: category {category!r} is not one of {', '.join(CATEGORIES[:-1])}",
                 path=path)
         if rule == "d2":
+            if match in d2_lines:
+                what = "a second default (match *)" if match == "*" else f"code {match} again"
+                raise ChargeRulesError(
+                    f"lines {d2_lines[match]} and {line}: {what}; the table would depend on "
+                    "row order", path=path, hint="keep one of the two rows")
+            d2_lines[match] = line
             if match == "*":
                 default = category
             else:
@@ -145,6 +160,15 @@ def _load(path: str) -> ChargeRules:
                                hint="add: d2,*,,non_immigration,any other D2 offense code")
     return ChargeRules(d2, default, frozenset(letters), tuple(statutes),
                        hashlib.sha256(raw).hexdigest(), path)
+
+
+def _check_fields(row: dict, line: int, path: str) -> None:
+    """A row with fewer or more fields than the header (csv pads with None)."""
+    if None in row.values() or None in row:
+        count = sum(v is not None for k, v in row.items() if k is not None) + len(
+            row.get(None) or ())
+        raise ChargeRulesError(f"line {line}: {count} fields, expected {len(COLUMNS)} "
+                               f"({','.join(COLUMNS)})", path=path)
 
 
 @cache

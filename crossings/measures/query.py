@@ -95,6 +95,20 @@ def _as_list(value) -> list:
     return list(value)
 
 
+def filter_values(name: str, value) -> list:
+    """The values of the filter ``name`` (comma-separated text or a list).
+
+    A filter that is given but names no value (``--district ""``, ``",,,"``) is
+    an error, never "no filter": it would count every district. A caller for
+    whom an empty parameter means "not given" (the web layer) drops it first."""
+    values = [v.strip() if isinstance(v, str) else v for v in _as_list(value)]
+    values = [v for v in values if v != ""]
+    if value is not None and not values:
+        raise InvalidRequest(f"{name} is given but names no value ({value!r}); give at least "
+                             "one, or leave the filter out to count them all")
+    return values
+
+
 def build_query(measure: str, by=(), where: dict | None = None, *, transfers: str = "exclude",
                 charge_basis: str = "default", any_charge: bool = False, source: str = "idb",
                 release: str | None = None) -> Query:
@@ -129,11 +143,13 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
     border = where.get("border")
     if border is not None:
         border = choose("border", border, BORDERS)
-    charges = tuple(choose("charge", c, CATEGORIES) for c in _as_list(where.get("charge")))
+    charges = tuple(choose("charge", c, CATEGORIES)
+                    for c in filter_values("charge", where.get("charge")))
     return Query(
         measure=measure, by=by, from_year=_year(where.get("from_year"), "from_year"),
         to_year=_year(where.get("to_year"), "to_year"),
-        districts=tuple(resolve_district(d) for d in _as_list(where.get("district"))),
+        districts=tuple(resolve_district(d) for d in filter_values("district",
+                                                                    where.get("district"))),
         charges=charges, border=border, transfers=transfers, charge_basis=charge_basis,
         any_charge=any_charge, source=source, release=release)
 

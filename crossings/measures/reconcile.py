@@ -66,7 +66,7 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
             raise InvalidRequest(f"reconcile groups by {', '.join(DIMENSIONS)}, not {dim!r}")
     store = store if isinstance(store, Store) else Store(store)
     where = {"from_year": from_year, "to_year": to_year}
-    codes = (resolve_district(district),) if district else ()
+    codes = (resolve_district(district),) if district is not None else ()
     groups: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
     court = _court_file(by, codes, where, store, idb_release, engine)
     for key, values in court.items():

@@ -18,21 +18,23 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from crossings import archives, settings
 from crossings.codebook import idb as idb_codes
 from crossings.errors import EmptySource, UnknownLayout
-from crossings.ingest.blocks import Block, line_blocks, split_header
+from crossings.ingest.blocks import BOM, Block, line_blocks, split_header
 from crossings.ingest.idb import inputs as idb_inputs
 from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
 from crossings.ingest.idb.sas import ExtractedSas, SasStream, sas_columns
 from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
 from crossings.ingest.pipeline import TimedChunks, prefetch
-from crossings.ingest.quarantine import QuarantineWriter
+from crossings.ingest.quarantine import Quarantined, QuarantineWriter
 from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 from crossings.store import Store, now_iso
@@ -93,13 +95,16 @@ class Tally:
 
 
 def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: bool = False,
-               release: str | None = None,
-               progress: ProgressCallback | None = None) -> IngestReport:
-    """Ingest the court file at ``path`` (file, archive or folder) into ``store``."""
+               release: str | None = None, progress: ProgressCallback | None = None,
+               skip_unreadable: bool = False) -> IngestReport:
+    """Ingest the court file at ``path`` (file, archive or folder) into ``store``.
+
+    In a folder, a data file that cannot be read (a truncated SAS file) is an
+    error unless ``skip_unreadable``, which lists it as skipped instead."""
     path = Path(path)
     store = store if isinstance(store, Store) else Store(store)
     progress = progress or silent
-    inputs, skipped = idb_inputs.discover(path, _peek_problem)
+    inputs, skipped = idb_inputs.discover(path, _peek_problem, skip_unreadable=skip_unreadable)
     skipped_dicts = [{"path": s.path, "reason": s.reason} for s in skipped]
     with store.writing():
         if not force:
@@ -118,15 +123,15 @@ def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: boo
         return IngestReport("ingested", entry.record, skipped_dicts, seconds)
 
 
-def _peek_problem(item: idb_inputs.Input) -> str | None:
+def _peek_problem(item: idb_inputs.Input, quote: bool = True) -> str | None:
     if item.kind == "sas":
-        return idb_inputs.header_problem(sas_columns(item.path))
+        return idb_inputs.header_problem(sas_columns(item.path), quote)
     if item.kind == "zipped-sas":
         with ExtractedSas(item.path, item.member) as extracted:
-            return idb_inputs.header_problem(sas_columns(extracted))
+            return idb_inputs.header_problem(sas_columns(extracted), quote)
     for chunk in _stream(item).chunks():
-        line = chunk.split(b"\n", 1)[0].rstrip(b"\r")
-        return idb_inputs.header_problem(line.decode("latin-1").split("\t"))
+        line = chunk.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(BOM)
+        return idb_inputs.header_problem(line.decode("latin-1").split("\t"), quote)
     return "the file is empty"
 
 
@@ -164,9 +169,10 @@ def _build(inputs: list[idb_inputs.Input], staging: Path, progress) -> tuple[dic
                 WORKERS) as pool:
             for item in inputs:
                 _ingest_input(item, digests, pool, writer, quarantine, tally, progress)
-        write_started = time.thread_time()
-        writer.close()
-        tally.seconds["write"] += time.thread_time() - write_started + writer.seconds
+            write_started = time.thread_time()
+            writer.close()
+            tally.seconds["write"] += time.thread_time() - write_started + writer.seconds
+            _quarantine_years_after_loads(staging / TABLE, writer, tally, quarantine)
     except BaseException:
         writer.abort()
         raise
@@ -197,6 +203,32 @@ def _build(inputs: list[idb_inputs.Input], staging: Path, progress) -> tuple[dic
     return record, seconds
 
 
+def _quarantine_years_after_loads(table: Path, writer: PartitionedWriter, tally: Tally,
+                                  quarantine: QuarantineWriter) -> None:
+    """Rows of a fiscal year after the one following the latest LOADDATE: impossible.
+
+    The bound is known only once every row is read, and such rows are whole
+    partitions, so they are moved from the staged table to the quarantine here.
+    Their raw lines are no longer at hand: the quarantine gives file and line."""
+    if tally.max_loaddate is None:
+        return
+    last = tally.max_loaddate.year + 1
+    for key in [k for k in writer.rows if isinstance(k, int) and k > last]:
+        folder = table / writer.folder(key)
+        rows = pq.read_table(folder, columns=["source_file", "source_line"]).to_pylist()
+        for source, rows_of_file in groupby(rows, key=lambda r: r["source_file"]):
+            quarantine.write(source, [Quarantined(
+                r["source_line"], "bad_fiscal_year",
+                f"FISCALYR {key} is after {last}, the year after the latest LOADDATE "
+                f"({tally.max_loaddate.isoformat()})", "", key) for r in rows_of_file])
+        shutil.rmtree(folder)
+        tally.stored[str(key)] -= len(rows)
+        tally.quarantined[str(key)] += len(rows)
+        tally.reasons["bad_fiscal_year"] += len(rows)
+        if not tally.stored[str(key)]:
+            del tally.stored[str(key)]
+
+
 def _ingest_input(item, digests, pool, writer, quarantine, tally, progress) -> None:
     """Stream one input through the workers into the writer."""
     if item.kind in ("sas", "zipped-sas"):
@@ -225,7 +257,7 @@ def _hash_whole(path: Path, digest: archives.FileDigest) -> None:
 def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     label = item.label
     timed = TimedChunks(stream)
-    blocks = prefetch(line_blocks(timed, settings.BLOCK_BYTES), depth=IN_FLIGHT)
+    blocks = prefetch(line_blocks(timed, settings.BLOCK_BYTES, label=label), depth=IN_FLIGHT)
     try:
         first = next(blocks)
     except StopIteration:

@@ -4,7 +4,10 @@ Forms the FJC publishes: ``cr96on.zip`` / ``cr96on_0.zip`` (one Deflate64
 member ``cr96on.txt``), the plain text, the same gzipped, and yearly SAS files
 (``cr08.sas7bdat``), alone, zipped, or as a folder. Files are recognised by
 their first bytes, not their names. In a folder every file is either used or
-listed as skipped with the reason; nothing is ignored silently.
+listed as skipped with the reason; nothing is ignored silently. A skip reason
+never quotes a file's content (a folder may hold anything, the manifest is
+shared), and a data file that cannot be read (a truncated yearly SAS file) is
+an error unless the caller asks to skip it: a missing year is not a detail.
 """
 
 from __future__ import annotations
@@ -62,8 +65,11 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def header_problem(header: list[str]) -> str | None:
-    """Why a header is not the cr96on layout, or None when it is."""
+def header_problem(header: list[str], quote: bool = True) -> str | None:
+    """Why a header is not the cr96on layout, or None when it is.
+
+    ``quote=False`` leaves out the names that are not the layout's (the file's
+    own text) for a reason that is stored."""
     expected = idb_codes.column_names()
     got = [h.strip().upper() for h in header]
     if got == expected:
@@ -75,8 +81,9 @@ def header_problem(header: list[str]) -> str | None:
         parts.append(f"missing {len(missing)} column(s): {', '.join(missing[:12])}"
                      + (" ..." if len(missing) > 12 else ""))
     if extra:
-        parts.append(f"unexpected {len(extra)} column(s): {', '.join(extra[:12])}"
-                     + (" ..." if len(extra) > 12 else ""))
+        names = (": " + ", ".join(extra[:12]) + (" ..." if len(extra) > 12 else "")
+                 if quote else "")
+        parts.append(f"unexpected {len(extra)} column(s){names}")
     if not parts:
         first = next(i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b)
         parts.append(f"same columns in another order: column {first + 1} is {got[first]}, "
@@ -92,18 +99,21 @@ def check_header(header_line: bytes, where: str) -> None:
                                  "yearly SAS files")
 
 
-def inputs_of_file(path: Path) -> list[Input]:
+def inputs_of_file(path: Path) -> tuple[list[Input], list[Skipped]]:
+    """The inputs in one file, and the members of a zip left out (with why)."""
     kind = sniff(path)
     if kind != "zip":
-        return [Input(path, kind)]
+        return [Input(path, kind)], []
     with archives.open_zip(path) as archive:
         members = [i for i in archive.infolist() if not i.is_dir()]
     text = [m.filename for m in members if not m.filename.lower().endswith(".sas7bdat")]
     sas = [m.filename for m in members if m.filename.lower().endswith(".sas7bdat")]
     if sas and not text:
-        return [Input(path, "zipped-sas", name) for name in sorted(sas)]
+        return [Input(path, "zipped-sas", name) for name in sorted(sas)], []
     if len(text) == 1:
-        return [Input(path, "zip", text[0])]
+        left_out = [Skipped(f"{path.name}:{name}", "a SAS file beside the text file in the "
+                            "zip: the text file holds every year") for name in sorted(sas)]
+        return [Input(path, "zip", text[0])], left_out
     if not members:
         raise EmptySource("the zip archive has no members", path=str(path))
     raise UnsupportedSource(
@@ -111,22 +121,27 @@ def inputs_of_file(path: Path) -> list[Input]:
         "expected one text member (cr96on.txt) or yearly SAS files", path=str(path))
 
 
-def discover(path: Path, peek_header) -> tuple[list[Input], list[Skipped]]:
-    """The inputs to read at ``path`` and, for a folder, the files skipped.
+def discover(path: Path, peek_header, *, skip_unreadable: bool = False
+             ) -> tuple[list[Input], list[Skipped]]:
+    """The inputs to read at ``path`` and the files (or members) skipped.
 
-    ``peek_header(input) -> str | None`` says why an input is not the layout.
+    ``peek_header(input, quote) -> str | None`` says why an input is not the
+    layout (``quote``: whether the reason may quote the file's header).
     """
     if not path.exists():
         raise UnsupportedSource("no such file or folder", path=str(path))
     if path.is_file():
-        found = inputs_of_file(path)
+        found, skipped = inputs_of_file(path)
         for item in found:
-            problem = peek_header(item)
+            problem = peek_header(item, True)
             if problem:
                 raise UnknownLayout(problem, path=item.label,
                                     hint="pass the FJC criminal defendants file (cr96on) or "
                                          "its yearly SAS files")
-        return found, []
+        return found, skipped
+    if not path.is_dir():
+        raise UnsupportedSource("not a regular file or a folder (a device, pipe or socket)",
+                                path=str(path), hint="pass the downloaded file or its folder")
     found, skipped = [], []
     for child in sorted(path.iterdir()):
         if child.name.startswith("."):
@@ -136,15 +151,23 @@ def discover(path: Path, peek_header) -> tuple[list[Input], list[Skipped]]:
             skipped.append(Skipped(str(child), "not a file"))
             continue
         try:
-            candidates = inputs_of_file(child)
+            candidates, left_out = inputs_of_file(child)
         except (UnsupportedSource, EmptySource, CorruptArchive) as exc:
             skipped.append(Skipped(str(child), exc.message))
             continue
+        skipped += left_out
         for item in candidates:
             try:
-                problem = peek_header(item)
+                problem = peek_header(item, False)
             except (UnsupportedSource, EmptySource, CorruptArchive) as exc:
-                problem = exc.message
+                if item.is_yearly and not skip_unreadable:
+                    raise CorruptArchive(
+                        f"a yearly SAS file in the folder cannot be read ({exc.message}); "
+                        "without it a year would be missing", path=item.label,
+                        hint="download it again, or pass --skip-unreadable to load the "
+                             "other years (the file is listed as skipped)") from exc
+                problem = ("unreadable, skipped (--skip-unreadable): " if item.is_yearly
+                           else "") + exc.message
             if problem:
                 skipped.append(Skipped(item.label, problem))
             else:

@@ -8,12 +8,18 @@ checks run on dates, flags, fiscal year and district.
 
 Quarantine reasons (the first that applies names the row):
 
-``field_count``, ``bad_number``, ``bad_date``, ``bad_flag``,
-``missing_fiscal_year``, ``test_district``, ``unknown_district``.
+``field_count``, ``stray_carriage_return``, ``bad_number``, ``bad_date``,
+``bad_flag``, ``missing_fiscal_year``, ``bad_fiscal_year``, ``future_loaddate``,
+``test_district``, ``unknown_district``.
+
+A quarantined line is kept as read except for the personal fields (NAME,
+FJUDGE, TJUDGE), which are blanked by their position; a line with the wrong
+number of fields keeps only the fields before the first personal one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +31,7 @@ import pyarrow.csv as pacsv
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.idb import sentinel_meanings
+from crossings.errors import UnsupportedSource
 from crossings.ingest import convert
 from crossings.ingest.blocks import Block, lines_text
 from crossings.ingest.idb.schema import (
@@ -34,15 +41,18 @@ from crossings.ingest.idb.schema import (
 )
 from crossings.ingest.quarantine import Quarantined
 
-REASONS = ("field_count", "bad_number", "bad_date", "bad_flag", "missing_fiscal_year",
-           "test_district", "unknown_district")
+REASONS = ("field_count", "stray_carriage_return", "bad_number", "bad_date", "bad_flag",
+           "missing_fiscal_year", "bad_fiscal_year", "future_loaddate", "test_district",
+           "unknown_district")
+#: The earliest fiscal year a row may carry (the file starts at FY1996; older
+#: records of pending cases are kept, a year before 1970 is damage).
+FIRST_FISCAL_YEAR = 1970
 #: Turned into null while parsing, in every column: the file's "missing".
 NULL_VALUES = [idb_codes.MISSING]
 FLAG_VALUES = ("0", "1")
 #: Bytes Arrow tokenises at a time: a few MB keeps the work in cache (a 100 MB
 #: chunk parses at half the speed); row numbers still count across chunks.
 PARSE_CHUNK = 2 << 20
-
 
 
 
@@ -108,22 +118,78 @@ def parse_block(block: Block, source_file: str) -> BlockResult:
     data = block.data if block.data.isascii() else block.data.decode("latin-1").encode("utf-8")
     started = time.thread_time()
     invalid: list = []
-    try:
-        table, typed = _read(data, True, invalid), True
-    except pa.ArrowInvalid:
-        invalid.clear()
-        table, typed = _read(data, False, invalid), False
+    table, typed = _parse(data, invalid, block, source_file)
+    stray_cr_lines = np.zeros(0, np.int64)
+    # A lone CR ends a row for Arrow, leaving a row of the wrong length or an
+    # empty one: only then is the block scanned for them (and parsed again).
+    if (invalid or _has_empty_rows(table)) and b"\r" in data:
+        fixed, stray_cr_lines = _without_stray_crs(data)
+        if len(stray_cr_lines):
+            invalid.clear()
+            table, typed = _parse(fixed, invalid, block, source_file)
     result.parse_seconds = time.thread_time() - started
     started = time.thread_time()
     lines = _line_numbers(table.num_rows, invalid)
     checker = _Checker(table, typed, block, lines, result)
     checker.field_count(invalid)
+    checker.flag_rows(np.isin(lines, stray_cr_lines), "stray_carriage_return", "", None,
+                      "a carriage return inside a field (other tools split the line there)")
     typed_table = checker.run()
     result.table = _finish(typed_table, checker.keep, lines + (block.first_line - 1), source_file)
     result.quarantined.sort(key=lambda q: q.line)
     result.rows_read = result.table.num_rows + len(result.quarantined)
     result.validate_seconds = time.thread_time() - started
     return result
+
+
+def _parse(data: bytes, invalid: list, block: Block, source_file: str) -> tuple[pa.Table, bool]:
+    """The block typed by Arrow (fast), else all text; (table, typed)."""
+    try:
+        return _read(data, True, invalid), True
+    except pa.ArrowInvalid:
+        invalid.clear()
+        try:
+            return _read(data, False, invalid), False
+        except pa.ArrowInvalid as exc:
+            raise _unreadable(block, source_file, exc) from None
+
+
+def _has_empty_rows(table: pa.Table) -> bool:
+    return table.num_rows > 0 and bool(pc.any(pc.equal(table["CIRCUIT"], "")).as_py())
+
+
+def _without_stray_crs(data: bytes) -> tuple[bytes, np.ndarray]:
+    """``data`` with each carriage return that does not end a line read as a space,
+    and the block-relative (1-based) lines that held one.
+
+    Arrow ends a row at a lone CR, which would make one line two rows and shift
+    every later line number. A CR as the block's last byte ends its last line."""
+    crs = data.count(b"\r")
+    if crs == 0 or crs == data.count(b"\r\n") + data.endswith(b"\r"):
+        return data, np.zeros(0, np.int64)
+    buf = np.frombuffer(data, np.uint8)
+    at = np.flatnonzero(buf == 13)
+    at = at[at < len(buf) - 1]
+    lone = at[buf[at + 1] != 10]
+    line_of = np.searchsorted(np.flatnonzero(buf == 10), lone) + 1
+    fixed = buf.copy()
+    fixed[lone] = ord(" ")
+    return fixed.tobytes(), np.unique(line_of)
+
+
+def _unreadable(block: Block, source_file: str, exc: pa.ArrowInvalid) -> UnsupportedSource:
+    """The error for a block even the all-text read fails on: a line too long to be
+    a row (Arrow cannot parse a line longer than its parse chunk)."""
+    lines = block.data.split(b"\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if len(lines[longest]) >= PARSE_CHUNK // 2:
+        return UnsupportedSource(
+            f"line {block.first_line + longest:,} is {len(lines[longest]):,} bytes long; a "
+            "court-file row is about 600 bytes: the file is damaged or not the court file",
+            path=source_file, hint="download the file again, or cut the line out")
+    return UnsupportedSource(f"lines {block.first_line:,} to "
+                             f"{block.first_line + len(lines) - 1:,} cannot be parsed ({exc})",
+                             path=source_file)
 
 
 def _line_numbers(parsed_rows: int, invalid: list) -> np.ndarray:
@@ -164,7 +230,8 @@ class _Checker:
                 continue
             self.result.quarantined.append(Quarantined(
                 self.block.first_line + number - 1, "field_count",
-                f"{actual} fields, expected {expected}", text, _leading_int(text)))
+                f"{actual} fields, expected {expected}", without_personal_fields(text),
+                _leading_int(text)))
 
     # -- checks ---------------------------------------------------------------
     def run(self) -> dict[str, pa.Array]:
@@ -203,7 +270,11 @@ class _Checker:
         arr = self.table[col.name]
         target = pa.float64() if col.kind == "money" else pa.int32()
         if self.typed:
-            self.columns[col.store_name] = arr.combine_chunks().cast(target)
+            values = arr.combine_chunks().cast(target)
+            if col.kind == "money":  # Arrow reads nan, inf and 1e400 as floats
+                self.flag_rows(convert.out_of_range(values, target), "bad_number", col.name,
+                               values, "{name} is not a number: {value!r}")
+            self.columns[col.store_name] = values
             return
         pattern = convert.MONEY_PATTERN if col.kind == "money" else convert.INT_PATTERN
         arr = arr.combine_chunks()
@@ -243,6 +314,16 @@ class _Checker:
         fy = self.columns["fiscalyr"]
         self.flag_rows(~convert.mask_of(pc.is_valid(fy)), "missing_fiscal_year", "FISCALYR",
                        None, "FISCALYR is blank or -8")
+        today = dt.date.today()
+        last = today.year + 1  # a LOADDATE is never after today (checked below)
+        outside = pc.or_(pc.less(fy, FIRST_FISCAL_YEAR), pc.greater(fy, last))
+        self.flag_rows(convert.mask_of(pc.fill_null(outside, False)), "bad_fiscal_year",
+                       "FISCALYR", fy, f"{{name}} {{value}} is outside {FIRST_FISCAL_YEAR} "
+                       f"to {last}")
+        loaded = self.columns["loaddate"]
+        future = pc.fill_null(pc.greater(loaded, pa.scalar(today, pa.date32())), False)
+        self.flag_rows(convert.mask_of(future), "future_loaddate", "LOADDATE", loaded,
+                       f"{{name}} {{value}} is after today ({today.isoformat()})")
         circuit, district = self.table["CIRCUIT"], self.table["DISTRICT"]
         pair = pc.binary_join_element_wise(circuit, district, "/")
         test = "/".join(idb_codes.TEST_DISTRICT)
@@ -260,8 +341,8 @@ class _Checker:
             reason, detail = self.reasons[i]
             line = int(self.lines[i])
             self.result.quarantined.append(Quarantined(
-                self.block.first_line + line - 1, reason, detail, raw.get(line - 1, ""),
-                fy[i].as_py()))
+                self.block.first_line + line - 1, reason, detail,
+                without_personal_fields(raw.get(line - 1, "")), fy[i].as_py()))
 
 
 def _finish(columns: dict[str, pa.Array], keep: np.ndarray, lines: np.ndarray,
@@ -311,6 +392,26 @@ def _status_labels() -> tuple[pa.Array, dict[str, int]]:
 
 def _as_array(arr) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+@cache
+def _personal_positions() -> tuple[int, ...]:
+    return tuple(i for i, c in enumerate(idb_codes.layout()) if c.name in idb_codes.DROPPED)
+
+
+def without_personal_fields(raw: str) -> str:
+    """A quarantined line without the fields naming people, for ``quarantine.csv``.
+
+    With the layout's number of fields, the personal ones are blanked in place;
+    otherwise no field's position can be trusted, so only the fields before the
+    first personal one are kept."""
+    fields = raw.split("\t")
+    positions = _personal_positions()
+    if len(fields) != len(idb_codes.layout()):
+        return "\t".join(fields[:positions[0]])
+    for i in positions:
+        fields[i] = ""
+    return "\t".join(fields)
 
 
 def _leading_int(text: str) -> int | None:

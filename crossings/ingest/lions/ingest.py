@@ -39,6 +39,7 @@ from crossings import archives, settings
 from crossings.codebook import lions as codebook
 from crossings.codebook.lions import KEPT, PARTITION
 from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
+from crossings.ingest.lions.checks import check_not_all_failed, check_not_loaded
 from crossings.ingest.lions.log import LogCount, parse_log
 from crossings.ingest.lions.readme import (
     TableLayout,
@@ -397,8 +398,8 @@ class _Run:
             digest = self.digests.setdefault(m.path, archives.FileDigest(m.path))
         stream = m.stream(digest)
         timed = TimedChunks(stream)
-        blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES),
-                          depth=IN_FLIGHT)
+        blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES,
+                                        label=m.label), depth=IN_FLIGHT)
         pending: deque = deque()
         tally.files.append(m.label)
         tally.bytes += m.size
@@ -446,6 +447,7 @@ def _build(release: Release, name: str, staging: Path, progress) -> tuple[dict, 
         # the kept tables' members are inflated, so the hash cannot ride on them.
         hashed = {p: hasher.submit(archives.sha256_file, p)
                   for p in [*release.zips, *release.loose_docs]}
+        checked = hasher.submit(check_not_loaded, release)
         for lions_name in KEPT:
             files = release.tables.get(lions_name)
             if files:
@@ -453,10 +455,13 @@ def _build(release: Release, name: str, staging: Path, progress) -> tuple[dict, 
             else:
                 write_empty(staging, lions_name)
         digests = {p: h.result() for p, h in hashed.items()}
+        checked.result()
     digests.update({p: d.sha256 for p, d in run.digests.items()})
     total = sum(t.rows()["read"] for t in tallies.values())
     if total == 0:
         raise EmptySource("the release's tables hold no records", path=str(release.root))
+    for lions_name, tally in tallies.items():
+        check_not_all_failed(lions_name, tally, release)
     record = _record(release, name, tallies, digests)
     seconds = {k: round(v, 3) for k, v in run.seconds.items()}
     seconds["wall"] = round(time.perf_counter() - started, 3)

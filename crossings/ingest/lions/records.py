@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossings.codebook.lions import KEPT, PARTITION, PROVENANCE, KeptColumn, KeptTable
-from crossings.errors import UnknownLayout
+from crossings.errors import UnknownLayout, UnsupportedSource
 from crossings.fiscal import MONTH_ABBREVIATIONS
 from crossings.ingest.blocks import Block
 from crossings.ingest.lions.readme import TableLayout
@@ -198,7 +198,8 @@ class RecordBlock(Block):
     start: int = 0
 
 
-def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Iterator[Block]:
+def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int,
+                  label: str | None = None) -> Iterator[Block]:
     """Blocks of about ``block_bytes`` of whole records, cut without scanning the text.
 
     Records are framed by their fixed length: a block is cut at a multiple of
@@ -230,6 +231,10 @@ def record_blocks(chunks: Iterable[bytes], length: int, block_bytes: int) -> Ite
             yield RecordBlock(memoryview(data)[start:cut], line, index, data, start)
             line, index, start = line + lines, index + 1, cut
         rest = data[start:]
+        if len(rest) >= block_bytes and rest.find(b"\n") < 0:  # bounded memory
+            raise UnsupportedSource(f"line {line:,} runs past {block_bytes:,} bytes without "
+                                    "a line break: the file is damaged or not a LIONS table",
+                                    path=label)
         pending, size = ([rest], len(rest)) if rest else ([], 0)
     if size:
         yield Block(b"".join(pending), line, index)

@@ -133,6 +133,8 @@ def test_each_bad_row_is_quarantined_with_its_reason(tmp_path, store, case):
     [q] = read_quarantine(store.entry("idb").path / "quarantine.csv")
     assert (q["line"], q["reason"], q["detail"]) == ("3", reason, detail)
     expected_raw = bad if isinstance(bad, str) else "\t".join(bad.values())
+    if reason == "field_count":  # no field's position holds: only those before NAME are kept
+        expected_raw = "\t".join(expected_raw.split("\t")[:7])
     assert q["raw"] == expected_raw
     assert [r["source_line"] for r in stored(report, store, "source_line")] == [2, 4]
 
