@@ -59,6 +59,13 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
         thread.join()
 
 
+def positioned(blocks: Iterable[T], stream) -> Iterator[tuple[T, int]]:
+    """Each block with the stream's position just after it was cut (run in the reader
+    thread, so the position belongs to the block, not to later reading)."""
+    for block in blocks:
+        yield block, stream.position
+
+
 class TimedChunks:
     """A stream's chunks, adding up the CPU time spent producing them (the
     reading, and inflating, stage of an ingest)."""

@@ -33,7 +33,7 @@ from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
 from crossings.ingest.idb.sas import ExtractedSas, SasStream, sas_columns
 from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
-from crossings.ingest.pipeline import TimedChunks, prefetch
+from crossings.ingest.pipeline import TimedChunks, positioned, prefetch
 from crossings.ingest.quarantine import Quarantined, QuarantineWriter
 from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
@@ -257,9 +257,12 @@ def _hash_whole(path: Path, digest: archives.FileDigest) -> None:
 def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     label = item.label
     timed = TimedChunks(stream)
-    blocks = prefetch(line_blocks(timed, settings.BLOCK_BYTES, label=label), depth=IN_FLIGHT)
+    # Each block travels with the stream's position when it was cut, so the progress
+    # shown is that of the rows written, not of the reading running ahead of them.
+    blocks = prefetch(positioned(line_blocks(timed, settings.BLOCK_BYTES, label=label),
+                                 stream), depth=IN_FLIGHT)
     try:
-        first = next(blocks)
+        first, first_position = next(blocks)
     except StopIteration:
         raise EmptySource("the file is empty", path=label) from None
     header, first = split_header(first)
@@ -268,20 +271,21 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
 
     def results():
         pending = []
-        for block in _chain(first, blocks):
-            pending.append(pool.submit(_work, block, label))
+        for block, position in _chain((first, first_position), blocks):
+            pending.append((pool.submit(_work, block, label), position))
             if len(pending) >= IN_FLIGHT:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+                future, done = pending.pop(0)
+                yield future.result(), done
+        for future, done in pending:
+            yield future.result(), done
 
-    for result in results():
+    for result, position in results():
         quarantine.write(label, result.quarantined)
         tally.add(result)
         started = time.thread_time()
         writer.write_parts(result.parts, result.bytes_per_row)
         tally.seconds["write"] += time.thread_time() - started
-        progress(ProgressUpdate(f"ingest {label}", stream.position, stream.total, unit,
+        progress(ProgressUpdate(f"ingest {label}", position, stream.total, unit,
                                 tally.rows()["read"]))
     tally.seconds["decompress_and_read"] += timed.seconds
 
@@ -305,7 +309,7 @@ def _no_header(label: str) -> None:
     raise UnknownLayout("the file has no header line", path=label)
 
 
-def _chain(first: Block, rest):
-    if first.data:
+def _chain(first: tuple[Block, int], rest):
+    if first[0].data:
         yield first
     yield from rest

@@ -58,7 +58,7 @@ from crossings.ingest.lions.records import (
     store_schema,
 )
 from crossings.ingest.partitions import PartitionedWriter
-from crossings.ingest.pipeline import TimedChunks, prefetch
+from crossings.ingest.pipeline import TimedChunks, positioned, prefetch
 from crossings.ingest.quarantine import QuarantineWriter
 from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
@@ -398,13 +398,14 @@ class _Run:
             digest = self.digests.setdefault(m.path, archives.FileDigest(m.path))
         stream = m.stream(digest)
         timed = TimedChunks(stream)
-        blocks = prefetch(record_blocks(timed, decoder.record_length, settings.BLOCK_BYTES,
-                                        label=m.label), depth=IN_FLIGHT)
+        blocks = prefetch(positioned(record_blocks(timed, decoder.record_length,
+                                                   settings.BLOCK_BYTES, label=m.label),
+                                     stream), depth=IN_FLIGHT)
         pending: deque = deque()
         tally.files.append(m.label)
         tally.bytes += m.size
 
-        def take(result: RecordsResult) -> None:
+        def take(result: RecordsResult, position: int) -> None:
             quarantine.write(m.name, result.quarantined)
             tally.add(result, f.log_name)
             self.seconds["decode"] += result.seconds
@@ -412,17 +413,20 @@ class _Run:
             writer.write(result.table)
             self.seconds["write"] += time.perf_counter() - started
             self.rows_done += result.rows_read
-            self.progress(ProgressUpdate(f"ingest {m.label}", stream.position, stream.total,
+            self.progress(ProgressUpdate(f"ingest {m.label}", position, stream.total,
                                          "bytes", self.rows_done))
 
         tally.read[f.log_name] += 0  # a file with no records still shows in the check
         try:
-            for block in blocks:
-                pending.append(pool.submit(decode_block, block, decoder, m.name, self.name))
+            for block, position in blocks:
+                pending.append((pool.submit(decode_block, block, decoder, m.name, self.name),
+                                position))
                 if len(pending) >= IN_FLIGHT:
-                    take(pending.popleft().result())
+                    future, done = pending.popleft()
+                    take(future.result(), done)
             while pending:
-                take(pending.popleft().result())
+                future, done = pending.popleft()
+                take(future.result(), done)
         finally:
             blocks.close()  # stops the reader thread at once if anything failed
         if digest is not None:
