@@ -23,18 +23,20 @@ from pathlib import Path
 
 import inflate64
 
-from crossings.errors import CorruptArchive, UnsupportedSource
+from crossings.errors import CorruptArchive, EmptySource, UnsupportedSource
 
 CHUNK = 4 << 20  # bytes read at a time from a file
-#: Compressed bytes inflated at a time: at the file's 14:1 ratio, 512 KB gives
-#: about 7 MB of text, so a chunk never dwarfs a parse block.
+#: Compressed bytes read at a time.
 INFLATE_CHUNK = 512 << 10
-#: Most bytes one inflate call may produce: deflate packs up to about 1,000
-#: bytes of zeros into one, so an unbounded call on a 512 KB chunk of a zip
-#: bomb would hand back half a gigabyte at once.
-INFLATE_OUTPUT = 8 << 20
-#: Compressed bytes given to Deflate64 at a time (it has no output bound).
-DEFLATE64_PIECE = 8 << 10
+#: Inflated bytes handed on at a time (about what 512 KB of the court file's
+#: zip gives at its 14:1 ratio), so a chunk never dwarfs a parse block.
+OUTPUT_CHUNK = 8 << 20
+#: Compressed bytes given to Deflate64 at a time. One byte of Deflate64 can
+#: stand for some 29,000 (a zip bomb's 10 KB inflate to 256 MB) and inflate64
+#: takes no output limit, so small inputs are what bound one call's output:
+#: at most about 30 MB, whatever the archive. Costs nothing measurable.
+DEFLATE64_SLICE = 1 << 10
+SAS_SUFFIX = ".sas7bdat"
 LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 LOCAL_SIGNATURE = 0x04034B50
 
@@ -141,18 +143,28 @@ class ZipMemberStream(ByteStream):
         self.total = info.file_size
 
     def chunks(self) -> Iterator[bytes]:
-        crc, produced = 0, 0
+        """The member's bytes, never more than the archive promises (``info.file_size``):
+        a member that inflates past it (a zip bomb, or damage) stops there."""
+        crc, produced, gathered, size = 0, 0, [], 0
         with open(self.path, "rb") as f:
             if self.digest:
                 # The whole archive is hashed, not just this member's bytes.
                 self.digest.update(f.read(self._data_offset(f)))
             else:
                 f.seek(self._data_offset(f))
-            for chunk in self._inflate(f):
-                crc = zlib.crc32(chunk, crc)
-                produced += len(chunk)
+            for piece in self._inflate(f):
+                produced += len(piece)
+                if produced > self.info.file_size:
+                    raise self._overflow()
+                crc = zlib.crc32(piece, crc)
                 self.position = produced
-                yield chunk
+                gathered.append(piece)
+                size += len(piece)
+                if size >= OUTPUT_CHUNK:
+                    yield b"".join(gathered)
+                    gathered, size = [], 0
+            if gathered:
+                yield b"".join(gathered)
             if self.digest:
                 while rest := f.read(CHUNK):
                     self.digest.update(rest)
@@ -163,6 +175,13 @@ class ZipMemberStream(ByteStream):
                 path=str(self.path),
                 hint="the archive is damaged: download it again",
             )
+
+    def _overflow(self) -> CorruptArchive:
+        return CorruptArchive(
+            f"member {self.name} inflates to more than the {self.info.file_size:,} bytes the "
+            "archive promises; stopped there", path=str(self.path),
+            hint="the archive is damaged or built to exhaust memory: do not use it; "
+                 "download it again from the publisher")
 
     def _data_offset(self, f) -> int:
         f.seek(self.info.header_offset)
@@ -178,30 +197,51 @@ class ZipMemberStream(ByteStream):
         return offset
 
     def _inflate(self, f) -> Iterator[bytes]:
+        """Inflated pieces, each of bounded size whatever the compressed bytes say."""
         method = self.info.compress_type
-        remaining = self.info.compress_size
         if method == zipfile.ZIP_STORED:
-            decompress, flush = (lambda b: [b]), (lambda: b"")
+            yield from (bytes(raw) for raw in self._compressed(f))
         elif method == zipfile.ZIP_DEFLATED:
             z = zlib.decompressobj(-15)
-            decompress, flush = (lambda b: _bounded_inflate(z, b)), z.flush
+            for raw in self._compressed(f):
+                data = bytes(raw)
+                while data and not z.eof:
+                    # Never more than OUTPUT_CHUNK from one call: the rest of the
+                    # input waits in unconsumed_tail.
+                    yield self._inflated(z.decompress, data, OUTPUT_CHUNK)
+                    data = z.unconsumed_tail
+            yield z.flush()
         elif method == 9:  # Deflate64
+            # inflate64 keeps a reference to every input it is given, so fresh bytes
+            # per call would pile up (the whole compressed file); it is fed slices of
+            # one reused buffer instead. It has no output limit, so the slices are
+            # small (see DEFLATE64_SLICE). The CRC checked at the end proves the output.
             z = inflate64.Inflater()
-            decompress, flush = (lambda b: _pieces_inflate(z, b)), (lambda: b"")
+            for raw in self._compressed(f):
+                for start in range(0, len(raw), DEFLATE64_SLICE):
+                    yield self._inflated(z.inflate, raw[start:start + DEFLATE64_SLICE])
         else:
             raise UnsupportedSource(
                 f"member {self.name} uses zip compression method {method}, which crossings "
                 "cannot read", path=str(self.path),
                 hint="extract it with 7-Zip and pass the text file",
             )
-        # inflate64 keeps a reference to every input it is given, so fresh bytes
-        # per call would pile up (the whole compressed file); it is fed from one
-        # reused buffer instead. It consumes each input whole (the CRC checked at
-        # the end proves the output right).
+
+    def _inflated(self, decompress, *args) -> bytes:
+        try:
+            return decompress(*args)
+        except (zlib.error, ValueError, RuntimeError, OSError) as exc:
+            raise CorruptArchive(
+                f"member {self.name} cannot be inflated ({exc})", path=str(self.path),
+                hint="the archive is damaged: download it again",
+            ) from exc
+
+    def _compressed(self, f) -> Iterator[memoryview]:
+        """The member's compressed bytes, read into one reused buffer (and hashed)."""
+        remaining = self.info.compress_size
         buffer = memoryview(bytearray(INFLATE_CHUNK))
         while remaining > 0:
             size = f.readinto(buffer[:min(INFLATE_CHUNK, remaining)])
-            raw = buffer[:size] if method == 9 else bytes(buffer[:size])
             if not size:
                 raise CorruptArchive(
                     f"member {self.name} ends {remaining:,} bytes early", path=str(self.path),
@@ -209,36 +249,33 @@ class ZipMemberStream(ByteStream):
                 )
             remaining -= size
             if self.digest:
-                self.digest.update(raw)
-            try:
-                for out in decompress(raw):
-                    if out:
-                        yield out
-            except (zlib.error, ValueError, RuntimeError, OSError) as exc:
-                raise CorruptArchive(
-                    f"member {self.name} cannot be inflated ({exc})", path=str(self.path),
-                    hint="the archive is damaged: download it again",
-                ) from exc
-        tail = flush()
-        if tail:
-            yield tail
+                self.digest.update(buffer[:size])
+            yield buffer[:size]
 
 
-def _bounded_inflate(z, raw) -> Iterator[bytes]:
-    """Deflate output of ``raw`` in pieces of at most ``INFLATE_OUTPUT`` bytes."""
-    data = raw
-    while True:
-        out = z.decompress(data, INFLATE_OUTPUT)
-        yield out
-        data = z.unconsumed_tail
-        if not data and len(out) < INFLATE_OUTPUT:
-            return
+def text_or_sas_members(path: Path
+                        ) -> tuple[str, list[zipfile.ZipInfo], list[zipfile.ZipInfo]]:
+    """What a zip of the court file holds, as both the ingest and the fetch take it.
 
-
-def _pieces_inflate(z, raw) -> Iterator[bytes]:
-    """Deflate64 output of ``raw``, fed a small piece at a time to bound each output."""
-    for start in range(0, len(raw), DEFLATE64_PIECE):
-        yield z.inflate(raw[start:start + DEFLATE64_PIECE])
+    ``("text", [member], beside)`` for one text member (``beside``: SAS
+    members next to it, not read), ``("sas", members, [])`` for yearly SAS
+    files only; any other zip is :class:`UnsupportedSource`
+    (:class:`EmptySource` when it holds nothing).
+    """
+    with open_zip(path) as archive:
+        members = [i for i in archive.infolist() if not i.is_dir()]
+    text = [m for m in members if not m.filename.lower().endswith(SAS_SUFFIX)]
+    sas = sorted((m for m in members if m.filename.lower().endswith(SAS_SUFFIX)),
+                 key=lambda m: m.filename)
+    if sas and not text:
+        return "sas", sas, []
+    if len(text) == 1:
+        return "text", text, sas
+    if not members:
+        raise EmptySource("the zip archive has no members", path=str(path))
+    raise UnsupportedSource(
+        f"the zip holds {len(members)} members ({', '.join(m.filename for m in members[:5])}); "
+        "expected one text member (cr96on.txt) or yearly SAS files", path=str(path))
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:

@@ -29,6 +29,24 @@ LIONS_INDEX_URL = (
     "https://www.justice.gov/usao/resources/foia-library/national-caseload-data"
 )
 
+#: Downloads (``crossings fetch``; the CLI's --retries, --stall-timeout and --deadline).
+#: Attempts in a row that bring no byte beyond what an earlier attempt had
+#: already fetched, before a download gives up (its part file is kept).
+FETCH_RETRIES = 3
+#: Seconds in which a download must bring at least ``FETCH_STALL_BYTES``; less
+#: is a stall, and the attempt is retried (a trickling server never hangs a fetch).
+FETCH_STALL_SECONDS = 60.0
+FETCH_STALL_BYTES = 16 << 10
+#: Seconds a whole fetch (pages and every file) may take before it stops,
+#: keeping its part files for the next run to resume.
+FETCH_DEADLINE_SECONDS = 6 * 3600.0
+
+#: ``crossings sample --rows``: at most this many rows (about 11 GB of text,
+#: three times the real court file), and roughly this many bytes per row when
+#: checking the free space before writing.
+SAMPLE_MAX_ROWS = 20_000_000
+SAMPLE_BYTES_PER_ROW = 564
+
 #: Bytes of decompressed text handed to the parser at a time. Large enough that
 #: per-block overhead vanishes, small enough that two blocks in flight per core
 #: stay far below the memory target.

@@ -4,8 +4,9 @@ The FJC links the zip from its dataset page and has renamed it before
 (``cr96on.zip`` -> ``cr96on_0.zip``), so the link is read from the page and
 the known names in ``settings.FJC_ZIP_URLS`` are the fallback. A download is
 only trusted after the whole archive has been read: the central directory
-opens, ``cr96on.txt`` is in it and inflates to the promised size with the
-promised CRC-32. The same pass computes the archive's SHA-256, which is
+opens, it holds ``cr96on.txt`` and nothing the ingest would refuse, and the
+member inflates to the promised size with the promised CRC-32. Until then
+it is a part file: an earlier good download is replaced only by a verified one. The same pass computes the archive's SHA-256, which is
 written beside it (``*.sha256`` in ``sha256sum`` format, and a small JSON
 record of where and when it was fetched) so a journalist can cite exactly
 which file a count came from.
@@ -13,7 +14,6 @@ which file a count came from.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -22,12 +22,20 @@ import urllib.parse
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from crossings import settings
-from crossings.archives import FileDigest, ZipMemberStream, open_zip
-from crossings.errors import CorruptArchive, FetchError
-from crossings.fetch.http import HTTPStatusError, download, fetch_text, find_links
+from crossings.archives import FileDigest, ZipMemberStream, text_or_sas_members
+from crossings.errors import FetchError, SourceError
+from crossings.fetch.http import (
+    Deadline,
+    HTTPStatusError,
+    check_url,
+    download,
+    fetch_text,
+    find_links,
+)
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
 
 #: The one member of the FJC's zip.
@@ -77,37 +85,51 @@ class FetchResult:
 
 def fetch_idb(dest_dir: Path, *, url: str | None = None, page_url: str = settings.FJC_PAGE_URL,
               fallback_urls: Sequence[str] = settings.FJC_ZIP_URLS,
-              progress: ProgressCallback | None = None, timeout: float = 30,
-              retries: int = 3, backoff: float | None = None) -> FetchResult:
+              progress: ProgressCallback | None = None, retries: int | None = None,
+              stall_timeout: float | None = None, deadline: float | None = None,
+              backoff: float | None = None) -> FetchResult:
     """Download the FJC zip into ``dest_dir``, verify it, and record its SHA-256.
 
     Without ``url`` the link is read from ``page_url``, falling back to
     ``fallback_urls`` in order when the page cannot be read, has no link, or
     the linked file is gone. Raises :class:`FetchError` when no address
-    works and :class:`CorruptArchive` when the download is not a sound zip
-    (the file is then renamed to ``*.bad``).
+    works and :class:`CorruptArchive` (or another source error) when the
+    download is not the zip the ingest reads: it is then renamed ``*.bad``
+    and an earlier good download stays in place. ``retries``,
+    ``stall_timeout`` and ``deadline`` (for the whole fetch) default to
+    ``settings.FETCH_*``.
     """
     dest_dir = Path(dest_dir)
     progress = progress or silent
-    options = {"timeout": timeout, "retries": retries, "backoff": backoff}
+    if url:
+        check_url(url)
+    else:
+        check_url(page_url, "--page-url")
+    clock = Deadline(deadline)
+    options = {"retries": retries, "stall_timeout": stall_timeout, "deadline": clock,
+               "backoff": backoff}
     candidates = [(url, "given with --url")] if url else _candidates(
-        page_url, fallback_urls, timeout)
+        page_url, fallback_urls, stall_timeout, clock)
     tried: list[dict] = []
+    verified: list[tuple[zipfile.ZipInfo, str, int]] = []  # what verify_zip found
     for i, (candidate, how) in enumerate(candidates):
         dest = dest_dir / _file_name(candidate)
         try:
-            download(candidate, dest, progress=progress, **options)
+            download(candidate, dest, progress=progress, **options,
+                     verify=partial(_verify_into, verified, progress, dest.name))
         except HTTPStatusError as exc:
             tried.append({"url": candidate, "how": how, "failed": f"HTTP {exc.status}"})
             if i + 1 < len(candidates):
                 continue
             raise _no_address(tried, page_url, exc) from exc
+        except SourceError:
+            raise  # verification failed: the error says where the download went
         except FetchError as exc:
             # A network failure: the next known name would fail the same way.
             raise FetchError(f"{exc.message} (address chosen because: {how})",
                              hint=exc.hint) from exc
         fetched_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        return _verify_and_record(dest, candidate, how, fetched_at, tried, progress)
+        return _record(dest, candidate, how, fetched_at, tried, *verified[-1])
     raise FetchError("no address to download the FJC file from",  # fallback list was empty
                      hint=_rename_hint(page_url))
 
@@ -120,11 +142,12 @@ def _no_address(tried: list[dict], page_url: str, last: HTTPStatusError) -> Fetc
                       hint=_rename_hint(page_url))
 
 
-def _candidates(page_url: str, fallback_urls: Sequence[str],
-                timeout: float) -> list[tuple[str, str]]:
+def _candidates(page_url: str, fallback_urls: Sequence[str], stall_timeout: float | None,
+                deadline: Deadline) -> list[tuple[str, str]]:
     """Addresses to try in order, each with why it is on the list."""
     try:
-        links = find_links(fetch_text(page_url, timeout=timeout), page_url, ZIP_LINK)
+        page = fetch_text(page_url, stall_timeout=stall_timeout, deadline=deadline)
+        links = find_links(page, page_url, ZIP_LINK)
     except FetchError as exc:
         reason = f"reading the FJC page failed: {exc.message}"
     else:
@@ -147,13 +170,10 @@ def sidecar_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + ".sha256"), path.with_name(path.name + ".fetch.json")
 
 
-def _verify_and_record(dest: Path, url: str, how: str, fetched_at: str, tried: list[dict],
-                       progress: ProgressCallback) -> FetchResult:
+def _record(dest: Path, url: str, how: str, fetched_at: str, tried: list[dict],
+            member: zipfile.ZipInfo, sha256: str, size: int) -> FetchResult:
+    """Write the checksum and the fetch record beside a verified download."""
     sha_path, record_path = sidecar_paths(dest)
-    try:
-        member, sha256, size = verify_zip(dest, progress=progress)
-    except (CorruptArchive, FetchError) as exc:
-        raise _set_aside(dest, exc) from exc
     result = FetchResult(url=url, path=dest, size=size, sha256=sha256, verified=True,
                          member=member.filename, member_size=member.file_size, how=how,
                          fetched_at=fetched_at, sha256_path=sha_path,
@@ -166,43 +186,34 @@ def _verify_and_record(dest: Path, url: str, how: str, fetched_at: str, tried: l
     return result
 
 
-def verify_zip(path: Path, *, progress: ProgressCallback | None = None
-               ) -> tuple[zipfile.ZipInfo, str, int]:
-    """Inflate ``cr96on.txt`` end to end; return its entry, the zip's SHA-256 and size.
+def _verify_into(found: list, progress: ProgressCallback, name: str, part: Path) -> None:
+    found.append(verify_zip(part, progress=progress, name=name))
 
-    Streams the member (nothing is extracted to disk); the CRC-32 and size
-    check is ``ZipMemberStream``'s, and the same read hashes the whole archive.
+
+def verify_zip(path: Path, *, progress: ProgressCallback | None = None,
+               name: str | None = None) -> tuple[zipfile.ZipInfo, str, int]:
+    """Check a zip as the ingest will read it; return its member, SHA-256 and size.
+
+    The members are judged as the ingest judges them (one text member, named
+    ``cr96on.txt`` here: anything more is refused), and the member is
+    inflated end to end, streamed, never beyond the size the archive promises;
+    the CRC-32 and size check is ``ZipMemberStream``'s, and the same read
+    hashes the whole archive.
     """
     progress = progress or silent
-    with open_zip(path) as archive:
-        members = [i for i in archive.infolist() if not i.is_dir()]
-    info = next((i for i in members
-                 if PurePosixPath(i.filename).name.lower() == MEMBER), None)
-    if info is None:
-        names = ", ".join(i.filename for i in members[:5]) or "no members"
+    kind, members, _ = text_or_sas_members(path)
+    info = members[0]
+    if kind != "text" or PurePosixPath(info.filename).name.lower() != MEMBER:
+        names = ", ".join(i.filename for i in members[:5])
         raise FetchError(f"the zip holds {names}, not {MEMBER}", path=str(path),
                          hint="this is not the FJC criminal defendants file: check the address")
     digest = FileDigest(path)
     stream = ZipMemberStream(path, info, digest)
-    task = f"verify {path.name}"
+    task = f"verify {name or path.name}"
     for _ in stream.chunks():
         progress(ProgressUpdate(task, completed=stream.position, total=stream.total))
     digest.finish()
     return info, digest.sha256, digest.size
-
-
-def _set_aside(dest: Path, exc: CorruptArchive | FetchError) -> CorruptArchive | FetchError:
-    """Move a bad download to ``*.bad`` so no later ingest picks it up; say so in the error."""
-    bad = dest.with_name(dest.name + ".bad")
-    os.replace(dest, bad)
-    # The sidecars of an earlier good download describe a file no longer here.
-    for stale in sidecar_paths(dest):
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
-    kind = type(exc)
-    return kind(f"{exc.message}; the download was moved aside to {bad.name}", path=str(bad),
-                hint="run the command again to download it afresh; if the new copy fails "
-                     "too, the file on the FJC's site may itself be damaged")
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -104,21 +104,12 @@ def inputs_of_file(path: Path) -> tuple[list[Input], list[Skipped]]:
     kind = sniff(path)
     if kind != "zip":
         return [Input(path, kind)], []
-    with archives.open_zip(path) as archive:
-        members = [i for i in archive.infolist() if not i.is_dir()]
-    text = [m.filename for m in members if not m.filename.lower().endswith(".sas7bdat")]
-    sas = [m.filename for m in members if m.filename.lower().endswith(".sas7bdat")]
-    if sas and not text:
-        return [Input(path, "zipped-sas", name) for name in sorted(sas)], []
-    if len(text) == 1:
-        left_out = [Skipped(f"{path.name}:{name}", "a SAS file beside the text file in the "
-                            "zip: the text file holds every year") for name in sorted(sas)]
-        return [Input(path, "zip", text[0])], left_out
-    if not members:
-        raise EmptySource("the zip archive has no members", path=str(path))
-    raise UnsupportedSource(
-        f"the zip holds {len(members)} members ({', '.join(m.filename for m in members[:5])}); "
-        "expected one text member (cr96on.txt) or yearly SAS files", path=str(path))
+    kind, members, beside = archives.text_or_sas_members(path)
+    if kind == "sas":
+        return [Input(path, "zipped-sas", m.filename) for m in members], []
+    left_out = [Skipped(f"{path.name}:{m.filename}", "a SAS file beside the text file in the "
+                        "zip: the text file holds every year") for m in beside]
+    return [Input(path, "zip", members[0].filename)], left_out
 
 
 def discover(path: Path, peek_header, *, skip_unreadable: bool = False
