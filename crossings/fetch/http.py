@@ -489,7 +489,12 @@ class Link:
 #: Page source read for a link's text, and before a link for the text before
 #: it: a link's words are short, and only the text just before a link says
 #: which month it belongs to. Bounds the work a hostile page can ask for.
-TEXT_CHARS = 4096
+TEXT_CHARS = 2048
+
+#: Links read from one page at most: a publisher's data page links a few
+#: hundred; a page with more is not the page we were after, and each link
+#: costs some work.
+MAX_PAGE_LINKS = 5_000
 
 #: The parts of a page that matter for its links. Every alternative stops at
 #: the next "<" (or runs to a fixed end marker), so the scan is linear in the
@@ -519,7 +524,8 @@ def page_links(html: str, base_url: str) -> list[Link]:
     """The page's http(s) links in page order, as browsers resolve them.
 
     The first ``<base href>`` sets the base; an unclosed ``<a>`` ends where
-    the next begins; fragments are dropped.
+    the next begins; fragments are dropped. A page of more than
+    ``MAX_PAGE_LINKS`` links is :class:`FetchError`.
     """
     links: list[Link] = []
     base, seen_base = base_url, False
@@ -548,6 +554,10 @@ def page_links(html: str, base_url: str) -> list[Link]:
                 base, seen_base = urllib.parse.urljoin(base, href), True
             continue
         close(token.start())
+        if len(links) >= MAX_PAGE_LINKS:
+            raise FetchError(f"the page at {base_url} has more than {MAX_PAGE_LINKS:,} links; "
+                             "a data page links a few hundred",
+                             hint="check the address: pass the page that links the files")
         # A space between text nodes: "June 2025</h2><a>Disk" must not read "2025Disk".
         before = _visible(html[max(last_end, token.start() - TEXT_CHARS):token.start()], " ")
         last_end = token.end()

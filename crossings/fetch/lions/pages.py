@@ -9,6 +9,7 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from crossings import settings
@@ -70,11 +71,11 @@ class _Anchor:
     text: str
     context: str | None  # the release the page text last named before this link
 
-    @property
+    @cached_property
     def url_name(self) -> str:
         return PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(self.url).path)).name
 
-    @property
+    @cached_property
     def haystack(self) -> str:
         return f"{self.url_name} {self.text}"
 
@@ -114,14 +115,22 @@ class _Context:
         return self.name if self.age <= CONTEXT_CHARS else None
 
 
+def _named_last(regex: re.Pattern) -> re.Pattern:
+    """``regex``'s last match in a text, found in one call: a greedy ``.*`` runs to
+    the end and gives back one character at a time until the name matches."""
+    return re.compile(r"(?is).*(?P<name>" + regex.pattern.removeprefix("(?i)") + ")")
+
+
+_LAST_NAMES = (_named_last(MONTH_YEAR), _named_last(codebook.RELEASE_NAME))
+
+
 def _last_release(text: str) -> tuple[int, str | None]:
     """Where the release named last in ``text`` ends, and its name ((0, None) if none)."""
-    best: tuple[int, str | None] = (0, None)
-    for regex in (MONTH_YEAR, codebook.RELEASE_NAME):
-        for m in regex.finditer(text):
-            if m.end() >= best[0]:
-                best = (m.end(), release_from_text(m.group(0)))
-    return best
+    found = [m for m in (regex.match(text) for regex in _LAST_NAMES) if m]
+    if not found:
+        return 0, None
+    best = max(found, key=lambda m: m.end("name"))
+    return best.end("name"), release_from_text(best.group("name"))
 
 
 def _is_disk(a: _Anchor) -> bool:
