@@ -93,3 +93,8 @@ class ChargeRulesError(CrossingsError):
 # --- network -------------------------------------------------------------
 class FetchError(CrossingsError):
     """A download failed or its result is not the expected file."""
+
+
+# --- the machine -----------------------------------------------------------
+class DiskFull(CrossingsError):
+    """A file could not be written: the disk (or the user's quota) is full."""

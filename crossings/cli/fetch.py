@@ -53,6 +53,17 @@ INGEST_OPTION = typer.Option(False, "--ingest",
                              help="Ingest the file into the store once it is verified.")
 FORCE_OPTION = typer.Option(False, "--force",
                             help="With --ingest: ingest even if the same file is loaded.")
+RETRIES_OPTION = typer.Option(
+    settings.FETCH_RETRIES, "--retries", min=0,
+    help="Attempts in a row that bring no new bytes before a download gives up (its part "
+         "file is kept for the next run).")
+STALL_OPTION = typer.Option(
+    settings.FETCH_STALL_SECONDS, "--stall-timeout", min=0.1, metavar="SECONDS",
+    help=f"An attempt that brings under {settings.FETCH_STALL_BYTES // 1024} KB in this many "
+         "seconds is cut and retried.")
+DEADLINE_OPTION = typer.Option(
+    settings.FETCH_DEADLINE_SECONDS, "--deadline", min=0.1, metavar="SECONDS",
+    help="The whole fetch stops after this many seconds, keeping its part files to resume.")
 STORE_OPTION = common.store_option()
 QUIET_OPTION = common.quiet_option()
 FORMAT_OPTION = common.format_option()
@@ -66,6 +77,9 @@ def fetch_idb_command(
     then_ingest: bool = INGEST_OPTION,
     store: Path = STORE_OPTION,
     force: bool = FORCE_OPTION,
+    retries: int = RETRIES_OPTION,
+    stall_timeout: float = STALL_OPTION,
+    deadline: float = DEADLINE_OPTION,
     quiet: bool = QUIET_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -76,7 +90,8 @@ def fetch_idb_command(
     """
     dest_dir = dest or settings.resolve_store_dir(store) / "downloads"
     with common.progress_bar(quiet) as update:
-        result = fetch_idb(dest_dir, url=url, page_url=page_url, progress=update)
+        result = fetch_idb(dest_dir, url=url, page_url=page_url, progress=update,
+                           retries=retries, stall_timeout=stall_timeout, deadline=deadline)
     for t in result.tried:
         common.message(f"[yellow]skipped[/] {t['url']}: {t['failed']}", quiet)
     common.message(f"fetched {result.url} ({result.how})", quiet)
@@ -149,6 +164,9 @@ def fetch_lions_command(
     then_ingest: bool = LIONS_INGEST_OPTION,
     store: Path = STORE_OPTION,
     force: bool = LIONS_FORCE_OPTION,
+    retries: int = RETRIES_OPTION,
+    stall_timeout: float = STALL_OPTION,
+    deadline: float = DEADLINE_OPTION,
     quiet: bool = QUIET_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -160,7 +178,8 @@ def fetch_lions_command(
     """
     dest_dir = dest or settings.resolve_store_dir(store) / "downloads" / "lions"
     with common.progress_bar(quiet) as update:
-        result = fetch_lions(dest_dir, release=release, index_url=index_url, progress=update)
+        result = fetch_lions(dest_dir, release=release, index_url=index_url, progress=update,
+                             retries=retries, stall_timeout=stall_timeout, deadline=deadline)
     for warning in result.warnings:
         common.message(f"[yellow]warning[/] {escape(warning)}", quiet)
     common.message(escape(f"fetched {result.release} into {result.folder} ({result.how})"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from crossings import sources
+from crossings import settings, sources
 from crossings.cli import common
 from crossings.cli.common import Format
 
@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
 def sample(
     out: Path = typer.Argument(..., help="Directory (files get their published names) or file."),
     source: str = typer.Option("idb", "--source", help="Which data to imitate: idb or lions."),
-    rows: int = typer.Option(200_000, "--rows", min=0, help="idb: data rows to write."),
+    rows: int = typer.Option(200_000, "--rows", min=0, max=settings.SAMPLE_MAX_ROWS,
+                             help="idb: data rows to write (about 564 bytes each; the free "
+                                  "space is checked first)."),
     defendants: int = typer.Option(5_000, "--defendants", min=1,
                                    help="lions: defendants in the synthetic world."),
     seed: int = typer.Option(1, "--seed", help="Same seed, same bytes."),

@@ -34,8 +34,10 @@ from math import exp
 from pathlib import Path
 from random import Random
 
+from crossings import settings
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.idb import SYNTHETIC_SOURCE
+from crossings.errors import InvalidRequest
 from crossings.progress import ProgressCallback, ProgressUpdate
 from crossings.sample.idb.model import (
     _ACA,
@@ -81,6 +83,7 @@ from crossings.sample.idb.model import (
     _tables,
     _years,
 )
+from crossings.sample.space import check_room, written
 from crossings.sample.zipwrite import write_deflate64_zip
 
 __all__ = ["AS_OF", "MEMBER", "SYNTHETIC_SOURCE", "SampleInfo", "iter_fjc_rows",
@@ -414,8 +417,9 @@ def _partial_flags(flags: str) -> str:
 
 
 def _check(rows: int, test_district_rows: int) -> None:
-    if rows < 0:
-        raise ValueError(f"rows must be 0 or more, not {rows}")
+    if not 0 <= rows <= settings.SAMPLE_MAX_ROWS:
+        raise InvalidRequest(f"a sample has 0 to {settings.SAMPLE_MAX_ROWS:,} rows, not {rows:,}",
+                             hint="the real court file has about 6.3 million; ask for fewer")
     if not 0 <= test_district_rows <= rows:
         raise ValueError(f"test_district_rows must be between 0 and rows ({rows})")
 
@@ -464,19 +468,23 @@ def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip
     """
     _check(rows, test_district_rows)
     path = _target(Path(out), zip)
+    # The zip is written compressed (about 14:1): room for a tenth is asked.
+    check_room(path, rows * settings.SAMPLE_BYTES_PER_ROW // (10 if zip else 1),
+               f"a sample of {rows:,} rows")
     chunks = iter_fjc_text(rows, seed, test_district_rows=test_district_rows,
                            progress=progress, task=f"sample {path.name}")
-    if zip:
-        text_bytes, _ = write_deflate64_zip(path, MEMBER, chunks)
-        zip_bytes, sha = path.stat().st_size, _sha256_file(path)
-    else:
-        digest, text_bytes, zip_bytes = hashlib.sha256(), 0, None
-        with path.open("wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-                digest.update(chunk)
-                text_bytes += len(chunk)
-        sha = digest.hexdigest()
+    with written(path):
+        if zip:
+            text_bytes, _ = write_deflate64_zip(path, MEMBER, chunks)
+            zip_bytes, sha = path.stat().st_size, _sha256_file(path)
+        else:
+            digest, text_bytes, zip_bytes = hashlib.sha256(), 0, None
+            with path.open("wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                    digest.update(chunk)
+                    text_bytes += len(chunk)
+            sha = digest.hexdigest()
     return SampleInfo(path=path, rows=rows, text_bytes=text_bytes, zip_bytes=zip_bytes,
                       sha256=sha, seed=seed)
 

@@ -30,6 +30,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from crossings.errors import InvalidRequest
 from crossings.fiscal import fiscal_year
 from crossings.progress import ProgressCallback, ProgressUpdate
 from crossings.sample.lions.builder import Builder
@@ -47,6 +48,7 @@ from crossings.sample.lions.world import (
     Party,
     own_lead,
 )
+from crossings.sample.space import written
 
 __all__ = ["LionsSampleInfo", "write_lions_sample"]
 
@@ -431,10 +433,25 @@ def write_lions_sample(out: Path | str, *, defendants: int = 5000, seed: int = 1
     """Write a synthetic LIONS release of ``defendants`` criminal defendants into
     the folder ``out``, with ``truth.json`` beside it and, when ``court_file`` is
     given (a file, or a folder for ``cr96on.txt``), the court file of the same
-    world. Same arguments, same bytes."""
+    world. Same arguments, same bytes. A full disk is :class:`DiskFull`."""
+    with written(Path(out), remove=False):
+        return _write_lions_sample(out, defendants=defendants, seed=seed, release=release,
+                                   court_file=court_file, progress=progress, disks=disks,
+                                   log=log)
+
+
+def _write_lions_sample(out: Path | str, *, defendants: int, seed: int, release: str,
+                        court_file: Path | str | None, progress: ProgressCallback | None,
+                        disks: int, log: str) -> LionsSampleInfo:
     if defendants < 1:
         raise ValueError(f"defendants must be 1 or more, not {defendants}")
-    out, end, started = Path(out), parse_release(release), time.perf_counter()
+    try:
+        end = parse_release(release)
+    except ValueError:  # the name also names files: nothing but a release name is taken
+        raise InvalidRequest(f"{release!r} is not a release name",
+                             hint="a release is named like JUNFY2025 (month, FY, fiscal "
+                                  "year)") from None
+    out, started = Path(out), time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)  # first: court_file may name this folder
     release_fy = fiscal_year(end)
     builder = Builder(seed, end, min(2016, release_fy - 2))
