@@ -3,6 +3,11 @@
 ``site`` serves whatever ``Route`` is put at a path, honours ``Range`` (and
 ``If-Range``), and can cut the connection part way through a file: headers
 promise the full length, the bytes up to ``cut_at`` arrive, the socket closes.
+It can also misbehave as hostile or broken servers do: answer every Range
+with the whole file as a 206 from byte 0, trickle the body a byte at a time,
+or redirect elsewhere (``ftp://``...). Every misbehaviour is bounded (a
+trickle stops after ``trickle_bytes``, or when the client hangs up) so no
+handler thread outlives its test by more than a moment.
 ``tests/conftest.py`` loads this module as a plugin, so the ``site`` and
 ``no_proxy`` fixtures are there for every test; a module that talks to the
 server turns ``no_proxy`` on for all its tests with
@@ -11,12 +16,14 @@ server turns ``no_proxy`` on for all its tests with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +41,10 @@ class Route:
     cut_times: int = 0  # how many requests are cut
     honour_range: bool = True
     etag: str = '"v1"'
+    range_from_zero: bool = False  # answer a Range with "206 bytes 0-N/N" and the whole file
+    trickle: float = 0.0  # seconds between single bytes of the body (0: all at once)
+    trickle_bytes: int = 60  # a trickle sends at most this many bytes, then hangs up
+    redirect: str | None = None  # answer "302 Found" with this Location
 
 
 @dataclass
@@ -67,8 +78,19 @@ def _handler(site: Site):
             self._serve(route, header, cut)
 
         def _serve(self, route: Route, header: str | None, cut: bool):
+            if route.redirect:
+                self.send_response(302)
+                self.send_header("Location", route.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             data, start = route.body, 0
             match = re.fullmatch(r"bytes=(\d+)-", header or "")
+            if match and route.range_from_zero:
+                self.send_response(206)
+                self.send_header("Content-Range", f"bytes 0-{len(data) - 1}/{len(data)}")
+                self._body(route, data, cut, route.cut_at)
+                return
             # If-Range: resume only if the file is still the one the client started.
             same = self.headers.get("If-Range") in (None, route.etag)
             if match and route.honour_range and same:
@@ -83,18 +105,37 @@ def _handler(site: Site):
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
             else:
                 self.send_response(200)
+            self._body(route, data[start:], cut, route.cut_at - start)
+
+        def _body(self, route: Route, body: bytes, cut: bool, cut_at: int = 0):
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(data) - start))
+            self.send_header("Content-Length", str(len(body)))
             self.send_header("ETag", route.etag)
             self.end_headers()
             if cut:
                 # Promise the whole length, deliver up to the cut, hang up.
-                self.wfile.write(data[start:max(start, route.cut_at)])
-                self.wfile.flush()
+                self.wfile.write(body[:max(0, cut_at)])
+                self._hang_up()
+            elif route.trickle:
+                self._trickle(route, body)
+            else:
+                self.wfile.write(body)
+
+        def _trickle(self, route: Route, body: bytes):
+            try:
+                for i in range(min(len(body), route.trickle_bytes)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(route.trickle)
+            except OSError:
+                return  # the client gave up: that is what a trickle test wants
+            self._hang_up()
+
+        def _hang_up(self):
+            self.wfile.flush()
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            self.wfile.write(data[start:])
+            self.close_connection = True
 
     return Handler
 
