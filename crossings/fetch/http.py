@@ -283,10 +283,11 @@ def download(url: str, dest: Path, *, progress: ProgressCallback | None = None,
     ``verify(part)`` is called on the complete download before it replaces
     ``dest``; if it raises a crossings error the download is moved to
     ``dest.bad`` (an earlier ``dest`` stays) and the error, saying so, is raised.
-    ``retries`` counts consecutive attempts that brought no new bytes (a
-    server that restarts from byte 0 brings none until it passes the bytes
-    held before): a connection that keeps dropping but keeps making progress
-    is followed to the end, within ``MAX_ATTEMPTS`` and the ``deadline``.
+    ``retries`` counts consecutive attempts that brought no new bytes (fewer
+    than ``settings.FETCH_STALL_BYTES`` beyond the most the part file held: a
+    server that restarts from byte 0 brings none until it passes them): a
+    connection that keeps dropping but keeps making progress is followed to
+    the end, within ``MAX_ATTEMPTS`` and the ``deadline``.
     Raises :class:`HTTPStatusError` for a 404 and the like, and
     :class:`FetchError` when the retries or the time are used up (the part
     file stays). Unset limits come from ``settings``.
@@ -319,9 +320,10 @@ def _fetch_part(url: str, part: Path, state: _PartState, limits: Limits,
         if state.total != total_before:
             high = 0  # another file (another size): its bytes start from nothing
         size = _size(part)
-        # New bytes: more than any attempt held before, not the same bytes again
-        # from a server that answers every Range from byte 0.
-        failures = 1 if size > high else failures + 1
+        # Progress is FETCH_STALL_BYTES beyond what any attempt held before: not
+        # the same bytes again from a server that answers every Range from byte 0,
+        # nor the few bytes a trickle brings before it stalls.
+        failures = 1 if size >= high + settings.FETCH_STALL_BYTES else failures + 1
         high = max(high, size)
         if failures > limits.retries or attempts >= MAX_ATTEMPTS:
             raise _gave_up(url, part, state, attempts, failures, last)

@@ -126,8 +126,8 @@ def fetch_idb(dest_dir: Path, *, url: str | None = None, page_url: str = setting
             raise  # verification failed: the error says where the download went
         except FetchError as exc:
             # A network failure: the next known name would fail the same way.
-            raise FetchError(f"{exc.message} (address chosen because: {how})",
-                             hint=exc.hint) from exc
+            raise type(exc)(f"{exc.message} (address chosen because: {how})",
+                            hint=exc.hint) from exc
         fetched_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         return _record(dest, candidate, how, fetched_at, tried, *verified[-1])
     raise FetchError("no address to download the FJC file from",  # fallback list was empty
