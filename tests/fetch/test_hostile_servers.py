@@ -29,7 +29,7 @@ from crossings.fetch.http import (
     part_path,
 )
 from crossings.fetch.idb import fetch_idb
-from crossings.fetch.lions import list_releases
+from crossings.fetch.lions import fetch_lions, list_releases
 
 pytestmark = [pytest.mark.usefixtures("no_proxy"), pytest.mark.adversarial]
 
@@ -228,3 +228,49 @@ def test_links_in_comments_and_scripts_are_not_links():
     assert find_links(html, "https://example.org/d/", r"\.zip$") == [
         "https://example.org/new.zip", "https://example.org/unclosed.zip",
         "https://example.org/b.zip"]
+
+
+# --- LIONS disks ---------------------------------------------------------------------------
+BARE = '<p>Current release:</p><a href="/f/DISK01.zip">DISK01.zip</a>'
+
+
+def _disk(tmp_path, readme: RawMember | None = None) -> bytes:
+    readme = readme or deflated("README.TXT", b"README.TXT FILES JUNFY2025\r\n")
+    members = [deflated("gs_case.txt", b"1|2|3\r\n" * 50), readme]
+    return write_zip(tmp_path / "disk.zip", members).read_bytes()
+
+
+def test_a_disk_whose_readme_is_a_bomb_fails_verification(site, tmp_path):
+    bomb = RawMember("README.TXT", zeros_deflate(1 << 30), zipfile.ZIP_DEFLATED, 9_675)
+    site.routes["/bare"] = Route(BARE.encode(), "text/html")
+    site.routes["/f/DISK01.zip"] = Route(_disk(tmp_path, bomb))
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError) as info:
+            fetch_lions(tmp_path / "d", index_url=site.base + "/bare", release="JUNFY2025")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "DISK01.zip: member README.TXT inflates to more than the 9,675 bytes" in \
+        info.value.message
+    assert peak < 64 << 20
+    assert (tmp_path / "d" / "JUNFY2025" / "DISK01.zip.bad").exists()
+
+
+def test_a_verified_disk_is_replaced_only_by_a_verified_copy(site, tmp_path):
+    good = _disk(tmp_path)
+    site.routes["/bare"] = Route(BARE.encode(), "text/html")
+    site.routes["/f/DISK01.zip"] = Route(good)
+    index = site.base + "/bare"
+    first = fetch_lions(tmp_path, index_url=index, release="JUNFY2025")
+    disk = first.folder / "DISK01.zip"
+    # The page now links the disk at a new address, and the copy there is damaged.
+    site.routes["/bare"] = Route(BARE.replace("/f/", "/g/").encode(), "text/html")
+    damaged = bytearray(good)
+    damaged[44] ^= 0xFF  # inside gs_case.txt's compressed bytes (its header ends at 41)
+    site.routes["/g/DISK01.zip"] = Route(bytes(damaged))
+    with pytest.raises(FetchError) as info:
+        fetch_lions(tmp_path, index_url=index, release="JUNFY2025")
+    assert "the earlier DISK01.zip is kept" in info.value.message
+    assert disk.read_bytes() == good
+    assert (first.folder / "DISK01.zip.bad").read_bytes() == bytes(damaged)
