@@ -14,8 +14,9 @@ space), else from the link text ("June 2025 data files").
 
 Every zip is trusted only after it has been read end to end: the central
 directory opens and every member inflates to the promised size with the
-promised CRC-32 (streamed, nothing extracted). A zip that fails is renamed to
-``*.bad`` so no ingest picks it up. Each file's SHA-256 and size go into
+promised CRC-32 (streamed, nothing extracted, never past the promised size).
+It is checked while still a part file: a zip that fails is renamed to
+``*.bad`` so no ingest picks it up, and an earlier verified copy stays. Each file's SHA-256 and size go into
 ``fetch.json`` in the release folder, written after every file, so a run
 that stops part way keeps what it verified and the next run does not fetch
 it again.
@@ -26,6 +27,9 @@ reader is tolerant: link texts are matched loosely (month names or
 abbreviations, any case, extra words), a disk is any link whose address or
 text says "disk" and "zip", the local file name falls back from the address
 to the link text, and a page that cannot be read is reported, not guessed.
+
+:mod:`~crossings.fetch.lions.pages` reads the pages and chooses the release;
+:mod:`~crossings.fetch.lions.disks` downloads, verifies and records its files.
 """
 
 from crossings.fetch.lions.disks import (
