@@ -491,7 +491,7 @@ class Link:
 #: Page source read for a link's text, and before a link for the text before
 #: it: a link's words are short, and only the text just before a link says
 #: which month it belongs to. Bounds the work a hostile page can ask for.
-TEXT_CHARS = 2048
+TEXT_CHARS = 1024
 
 #: Links read from one page at most: a publisher's data page links a few
 #: hundred; a page with more is not the page we were after, and each link

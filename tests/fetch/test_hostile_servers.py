@@ -214,6 +214,19 @@ def test_an_8_mb_index_page_parses_in_under_a_second(site, tmp_path):
     assert used < 1.0, f"{used:.2f} s of CPU"
 
 
+def test_an_8_mb_page_of_disk_links_is_refused_in_under_a_second(site):
+    # What the review served: 52 s to parse (each link compared with every other).
+    links = "".join(f'<li><a href="/m/DISK{i:06d}.zip">Disk {i} (ZIP)</a></li>'
+                    for i in range(200_000))
+    site.routes[INDEX] = Route(links.encode()[:8 << 20], "text/html")
+    started = time.process_time()
+    with pytest.raises(FetchError) as info:
+        list_releases(site.base + INDEX)
+    assert time.process_time() - started < 1.0
+    assert f"more than {MAX_PAGE_LINKS:,} links" in info.value.message
+    assert "pass the page that links the files" in info.value.describe()
+
+
 def test_a_page_of_too_many_links_is_refused_quickly():
     html = '<a href="/x/DISK{}.zip">d</a>' * (MAX_PAGE_LINKS + 1)
     started = time.process_time()
