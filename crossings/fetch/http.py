@@ -422,12 +422,12 @@ def _plan(response, part: Path, state: _PartState, offset: int) -> tuple[int, in
             total = None if match.group(3) == "*" else int(match.group(3))
             return 0, _whole_file(headers, part, state, total)
         if start != offset:
-            part.unlink()
+            part.unlink(missing_ok=True)
             raise _Retry(f"the server answered a different range ({headers.get('Content-Range')}); "
                          "starting over")
         total = None if match.group(3) == "*" else int(match.group(3))
         if total is not None and state.total is not None and total != state.total:
-            part.unlink()
+            part.unlink(missing_ok=True)
             old, state.total = state.total, total
             raise _Retry(f"the file changed size ({old:,} -> {total:,}); starting over")
         state.total = total if total is not None else state.total
