@@ -82,13 +82,17 @@ def test_a_member_short_of_its_promise_is_damaged(tmp_path):
 
 
 def test_what_a_court_file_zip_holds(tmp_path):
-    one = write_zip(tmp_path / "one.zip", [deflated("cr96on.txt", b"a\tb\r\n")])
-    assert [(k, [m.filename for m in ms]) for k, ms in [text_or_sas_members(one)]] == [
-        ("text", ["cr96on.txt"])]
+    def names(infos):
+        return [m.filename for m in infos]
+
+    one = write_zip(tmp_path / "one.zip", [deflated("cr96on.txt", b"a\tb\r\n"),
+                                           deflated("cr08.sas7bdat", b"s")])
+    kind, members, beside = text_or_sas_members(one)
+    assert (kind, names(members), names(beside)) == ("text", ["cr96on.txt"], ["cr08.sas7bdat"])
     sas = write_zip(tmp_path / "sas.zip", [deflated("cr09.sas7bdat", b"s"),
                                            deflated("cr08.sas7bdat", b"s")])
-    kind, members = text_or_sas_members(sas)
-    assert (kind, [m.filename for m in members]) == ("sas", ["cr08.sas7bdat", "cr09.sas7bdat"])
+    kind, members, beside = text_or_sas_members(sas)
+    assert (kind, names(members), beside) == ("sas", ["cr08.sas7bdat", "cr09.sas7bdat"], [])
     two = write_zip(tmp_path / "two.zip", [deflated("cr96on.txt", b"a"),
                                            deflated("extra.txt", b"b")])
     with pytest.raises(UnsupportedSource, match=r"holds 2 members \(cr96on.txt, extra.txt\)"):
