@@ -30,6 +30,7 @@ from crossings.fetch.http import (
 )
 from crossings.fetch.idb import fetch_idb
 from crossings.fetch.lions import fetch_lions, list_releases
+from crossings.fetch.lions.pages import MAX_RELEASE_PAGES
 
 pytestmark = [pytest.mark.usefixtures("no_proxy"), pytest.mark.adversarial]
 
@@ -287,3 +288,13 @@ def test_a_verified_disk_is_replaced_only_by_a_verified_copy(site, tmp_path):
     assert "the earlier DISK01.zip is kept" in info.value.message
     assert disk.read_bytes() == good
     assert (first.folder / "DISK01.zip.bad").read_bytes() == bytes(damaged)
+
+
+def test_at_most_36_release_pages_are_followed(site):
+    links = "".join(f'<a href="/r/{i}">June {2000 + i} data files</a>' for i in range(40))
+    site.routes[INDEX] = Route(f"<html><body>{links}</body></html>".encode(), "text/html")
+    releases = list_releases(site.base + INDEX)
+    followed = [p for p, _ in site.requests if p.startswith("/r/")]
+    assert followed == [f"/r/{i}" for i in range(MAX_RELEASE_PAGES)]
+    assert all("404" in r.error for r in releases)
+    assert any("more than 36 release pages" in w for r in releases for w in r.warnings)
