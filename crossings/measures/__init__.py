@@ -17,6 +17,7 @@ from crossings.measures.engine import get_engine
 from crossings.measures.meta import RULES_VERSION, Meta
 from crossings.measures.query import DIMENSIONS, MEASURES, build_query
 from crossings.measures.result import Result
+from crossings.measures.years import years_warnings
 from crossings.store import Store
 
 __all__ = ["DIMENSIONS", "MEASURES", "RULES_VERSION", "Meta", "Result", "caveats", "measure"]
@@ -50,6 +51,7 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
         widened = dataclasses.replace(q, from_year=q.from_year - max(answers.CHANGES.values()))
     result = run(widened, store, rules, get_engine(engine))
     result.meta.where = q.where()
+    result.meta.warnings.extend(years_warnings(q, _years_covered(result)))
     table = result.table
     if change:
         table = answers.with_change(q, table, _years_covered(result), result.meta.partial_years,

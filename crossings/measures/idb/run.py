@@ -9,7 +9,6 @@ from crossings.measures.idb import counting, derived, facts
 from crossings.measures.meta import base_meta, partial_years
 from crossings.measures.query import Query
 from crossings.measures.result import Result
-from crossings.measures.years import years_warnings
 from crossings.store import Entry, Store
 
 
@@ -40,8 +39,6 @@ def measure_idb(q: Query, store: Store, rules, eng) -> Result:
             int(r["date_missing"]) for r in per_year)
         meta.data_quality["ytd_left_out_date_in_another_fiscal_year"] = sum(
             int(r["date_in_other_fiscal_year"]) for r in per_year)
-    years = meta.years_covered
-    meta.warnings.extend(years_warnings(q, (years[0], years[-1]) if years else None))
     return Result(table, meta)
 
 

@@ -17,7 +17,6 @@ from crossings.measures.meta import (
 )
 from crossings.measures.query import Query
 from crossings.measures.result import Result
-from crossings.measures.years import years_warnings
 from crossings.store import Store
 
 TABLES = ("cases", "participants", "court_histories", "part_courts", "part_counts",
@@ -57,10 +56,8 @@ def measure_lions(q: Query, store: Store, rules, eng) -> Result:
     if q.ytd:
         meta.ytd = {e.release: ytd.meta(cuts[e.release], e.record.get("data_as_of"))
                     for e in entries}
-    meta.years_covered = _years_covered(table, latest)
-    spans = [s for s in spans if None not in s]
-    covered = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
-    meta.warnings.extend(years_warnings(q, covered))
+    first = min((a for a, _ in spans if a is not None), default=None)
+    meta.years_covered = _years_covered(table, latest, first)
     return Result(table, meta)
 
 
@@ -73,10 +70,11 @@ def _add_release_quality(quality: dict, found: dict) -> tuple:
     return found["years"]
 
 
-def _years_covered(table: pa.Table, latest) -> list[int]:
-    """From the first fiscal year the result has to the latest release's own year."""
+def _years_covered(table: pa.Table, latest, first_filed: int | None) -> list[int]:
+    """From the first fiscal year the data holds (its first filing, or the first the
+    result has) to the latest release's own year."""
     last = fiscal_year_of_month(*release_month(latest.release))
-    if "fiscal_year" not in table.column_names or not table.num_rows:
-        return [last]
-    first = min(y for y in table["fiscal_year"].to_pylist() if y is not None)
-    return list(range(min(first, last), last + 1))
+    years = [first_filed] if first_filed is not None else []
+    if "fiscal_year" in table.column_names:
+        years += [y for y in table["fiscal_year"].to_pylist() if y is not None]
+    return list(range(min([*years, last]), last + 1))
