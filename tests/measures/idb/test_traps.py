@@ -174,3 +174,23 @@ def test_rule_text_says_what_the_code_counts(load):
     assert "16 " not in convictions.split("DISP1 in {")[1]
     sentences = measure("sentences", store=store).meta["rule"]
     assert "DISP1 in {" in sentences and "PRISTOT" in sentences
+
+
+def test_the_older_code_table_ships_with_the_rules_and_is_checked(tmp_path):
+    from crossings.errors import ChargeRulesError
+    from crossings.measures.charges import RULES_FILE, load_rules
+
+    shipped = RULES_FILE.read_text(encoding="utf-8")
+    mine = load_rules(RULES_FILE)
+    assert (mine.by_offense_code("8740"), mine.by_offense_code("6200"),
+            mine.by_offense_code("4991"), mine.by_offense_code("-8")) == (
+        "illegal_entry", "unreadable", "non_immigration", None)
+    without = tmp_path / "without.csv"  # an older rules file: no offense rows
+    without.write_text("".join(line for line in shipped.splitlines(keepends=True)
+                               if not line.startswith("offense,")), encoding="utf-8")
+    with pytest.raises(ChargeRulesError, match="no default offense row"):
+        load_rules(without)
+    twice = tmp_path / "twice.csv"
+    twice.write_text(shipped + "offense,8740,,other_immigration,again\n", encoding="utf-8")
+    with pytest.raises(ChargeRulesError, match="code 8740 again"):
+        load_rules(twice)
