@@ -33,11 +33,8 @@ PLANTED_LIONS = {**{c.text: c.cat for c in CHARGES.values()},
                  **dict.fromkeys((STAR, AMBIGUOUS, "", *GARBAGE), UN)}
 PLANTED_FJC = {**{c.fjc: c.cat for c in CHARGES.values() if c.fjc != "-8"}, "-8": UN}
 
-
-def planted(text: str) -> str:
-    """The category the generator planted with a LIONS charge text (KeyError: a text
-    it never writes)."""
-    return PLANTED_LIONS[text]
+# The category planted with a LIONS charge text (KeyError: a text it never writes).
+planted = PLANTED_LIONS.__getitem__
 
 DEFENDANTS = 2000
 REFERENCE = FIXTURES / "lions" / (
