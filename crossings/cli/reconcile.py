@@ -44,12 +44,17 @@ def register(app: typer.Typer) -> None:
         common.emit_rows(result.columns, [list(r.values()) for r in result.to_pylist()], fmt)
         if published and result.meta.get("published"):
             figs = result.meta["published"]
-            common.emit_rows(("source", "fiscal_year", "charge", "published", "crossings",
-                              "difference", "compared with", "definition"),
-                             [(f["source"], f["fiscal_year"], f["charge"], f["value"],
-                               f["computed"], f["difference"], f["compare_with"],
-                               f["definition"]) for f in figs], fmt,
+            common.emit_rows(("source", "version", "fiscal_year", "charge", "published",
+                              "crossings", "difference", "compared with", "basis", "status",
+                              "published on", "address"),
+                             [(f["source"], f["version"], f["fiscal_year"], f["charge"],
+                               f["value"], f["computed"], f["difference"], f["compare_with"],
+                               f["basis"], f["status"], f["published"], f["address"])
+                              for f in figs], fmt,
                              title="Published figures beside crossings")
+            for note in result.meta["notes"]:
+                if note.startswith("Published figures"):
+                    common.message(note, quiet)
         meta = result.meta
         if meta.get("synthetic"):
             common.message("SYNTHETIC SAMPLE DATA: these are not real cases.", quiet)

@@ -35,7 +35,9 @@ def register(app: typer.Typer) -> None:
                                         help="Count a defendant under every charge category."),
         charges: Path = typer.Option(None, "--charges",
                                      help="Charge-rules CSV to use instead of the shipped one."),
-        source: str = typer.Option("idb", "--source", help="idb (court file)."),
+        source: str = typer.Option("idb", "--source", help="idb (court file) or lions."),
+        ytd: bool = typer.Option(False, "--ytd", help="Cut every fiscal year to October "
+                                 "through the data's last complete month (not for pending)."),
         release: str = typer.Option(None, "--release", help="Release (default: latest)."),
         engine: str = typer.Option("duckdb", "--engine", help=f"One of: {', '.join(ENGINES)}."),
         share: bool = typer.Option(False, "--share",
@@ -64,7 +66,7 @@ def register(app: typer.Typer) -> None:
                          source=source, store=store, release=release, transfers=transfers,
                          charge_basis=charge_basis, any_charge=any_charge,
                          charges_file=str(charges) if charges else None, engine=engine,
-                         share=share, change=change, sort=sort, top=top)
+                         share=share, change=change, sort=sort, top=top, ytd=ytd)
         common.emit_result(result, fmt, output=output, quiet=quiet,
                            wide=None if wide is None else (None if wide == "auto" else wide),
                            spread=wide is not None)

@@ -17,6 +17,7 @@ from crossings.measures.engine import get_engine
 from crossings.measures.meta import RULES_VERSION, Meta
 from crossings.measures.query import DIMENSIONS, MEASURES, build_query
 from crossings.measures.result import Result
+from crossings.measures.years import years_warnings
 from crossings.store import Store
 
 __all__ = ["DIMENSIONS", "MEASURES", "RULES_VERSION", "Meta", "Result", "caveats", "measure"]
@@ -27,7 +28,7 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
             transfers: str = "exclude", charge_basis: str = "default",
             any_charge: bool = False, charges_file: str | None = None,
             engine: str = "duckdb", share: bool = False, change: bool = False,
-            sort: str | None = None, top: int | None = None) -> Result:
+            sort: str | None = None, top: int | None = None, ytd: bool = False) -> Result:
     """Compute a measure.
 
     >>> crossings.measure("filings", by=["fiscal_year", "charge"],
@@ -35,10 +36,12 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
 
     ``share``: each row's share of its group's total over the last dimension;
     ``change``: change from one and five years before (``fiscal_year`` in ``by``);
-    ``sort``: a column, ``-column`` descending; ``top``: the first N rows after sorting.
+    ``sort``: a column, ``-column`` descending; ``top``: the first N rows after sorting;
+    ``ytd``: every fiscal year cut to October through the data's last complete month,
+    so a partial year compares with the ones before it.
     """
     q = build_query(name, by, where, transfers=transfers, charge_basis=charge_basis,
-                    any_charge=any_charge, source=source, release=release)
+                    any_charge=any_charge, source=source, release=release, ytd=ytd)
     store = store if isinstance(store, Store) else Store(store)
     rules = charges.load_rules(charges_file)
     run = sources.get(q.source).entry_point("measure")
@@ -48,6 +51,7 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
         widened = dataclasses.replace(q, from_year=q.from_year - max(answers.CHANGES.values()))
     result = run(widened, store, rules, get_engine(engine))
     result.meta.where = q.where()
+    result.meta.warnings.extend(years_warnings(q, _years_covered(result)))
     table = result.table
     if change:
         table = answers.with_change(q, table, _years_covered(result), result.meta.partial_years,

@@ -19,6 +19,10 @@ def caveats(meta) -> list[str]:
     for release, months in (meta.get("provisional_months") or {}).items():
         notes.append(f"Release {release}: {months[0]} to {months[-1]} are provisional "
                      "(later releases revise them).")
+    if meta.get("ytd"):  # one cut, or one per LIONS release
+        cuts = meta["ytd"] if "months" not in meta["ytd"] else {"": meta["ytd"]}
+        months = " / ".join(sorted({c["months"] for c in cuts.values()}))
+        notes.append(f"Year to date: every fiscal year cut to {months}.")
     notes.extend(f"Warning: {w}" for w in meta.get("warnings") or [])
     notes.append(f"Source: {meta['citation']}.")
     if meta.get("rule"):

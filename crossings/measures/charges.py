@@ -13,7 +13,11 @@ applies (docs/methodology.md says the same):
    (``title:section``, a section letter kept where the ``section_letter``
    rows say a letter names a section) through the ``statute`` rows, first
    match wins;
-4. else its older offense code, read like a D2 code;
+4. else its older offense code (FOFFCD/TOFFCD), through its own table: the
+   ``offense`` rows, labelled from the FJC's offense-code list (8710 and 8740
+   illegal entry, 8720 re-entry, 8730, 8731 and 8750 other immigration, 6200
+   ``unreadable``: two offences in one code; any other code non-immigration).
+   It is not a D2 code: the two systems give the same number different meanings;
 5. else ``unreadable``: counted and shown, never guessed.
 
 The rules table (``charge-rules.csv``) has columns ``rule, match, subsection,
@@ -40,6 +44,8 @@ CITATIONS_FILE = data_path("fjc", "criminal-citations-2024-07-26.csv")
 IMMIGRATION = ("illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration")
 CATEGORIES = (*IMMIGRATION, "non_immigration", "unreadable")
 UNREADABLE = "unreadable"
+#: The number of the rule that reads the older offense code (reported in data_quality).
+BY_OFFENSE_CODE = 4
 UNKNOWN_STATUTE = "unknown"
 
 #: ``title:section`` + subsection + optional ``=XX`` + optional ``.L`` (FJC notation).
@@ -66,6 +72,8 @@ class ChargeRules:
 
     d2: dict[str, str]
     d2_default: str
+    offense: dict[str, str]  # older offense code (FOFFCD/TOFFCD) -> category
+    offense_default: str
     section_letters: frozenset[str]
     statutes: tuple[tuple[str, str, str], ...]  # (match, subsection pattern, category)
     sha256: str
@@ -75,6 +83,12 @@ class ChargeRules:
         if not present(code):
             return None
         return self.d2.get(code.strip(), self.d2_default)
+
+    def by_offense_code(self, code: str | None) -> str | None:
+        """The category of an older offense code (FOFFCD/TOFFCD), None when absent."""
+        if not present(code):
+            return None
+        return self.offense.get(code.strip(), self.offense_default)
 
     def by_statute(self, statute: Statute) -> str:
         for match, pattern, category in self.statutes:
@@ -127,39 +141,57 @@ def _load(path: str) -> ChargeRules:
         raise ChargeRulesError(f"the header must be {','.join(COLUMNS)}", path=path,
                                hint="copy the shipped charge-rules.csv and edit its rows")
     d2, default, letters, statutes = {}, None, set(), []
-    d2_lines: dict[str, int] = {}  # match -> line, to name both rows of a duplicate
+    offense: dict[str, str] = {}
+    code_lines: dict[tuple[str, str], int] = {}  # (rule, match) -> line, to name duplicates
     for row in reader:
         line = reader.line_num
         _check_fields(row, line, path)
         rule, match = row["rule"].strip(), row["match"].strip()
         category = row["category"].strip()
-        if rule in ("d2", "statute") and category not in CATEGORIES[:-1]:
+        # Only an older offense code may be unreadable by rule (6200: two offences).
+        allowed = CATEGORIES if rule == "offense" else CATEGORIES[:-1]
+        if rule in ("d2", "statute", "offense") and category not in allowed:
             raise ChargeRulesError(
-                f"line {line}: category {category!r} is not one of {', '.join(CATEGORIES[:-1])}",
+                f"line {line}: category {category!r} is not one of {', '.join(allowed)}",
                 path=path)
+        if rule in ("d2", "offense"):
+            _check_once(code_lines, rule, match, line, path)
         if rule == "d2":
-            if match in d2_lines:
-                what = "a second default (match *)" if match == "*" else f"code {match} again"
-                raise ChargeRulesError(
-                    f"lines {d2_lines[match]} and {line}: {what}; the table would depend on "
-                    "row order", path=path, hint="keep one of the two rows")
-            d2_lines[match] = line
             if match == "*":
                 default = category
             else:
                 d2[match] = category
+        elif rule == "offense":
+            offense[match] = category
         elif rule == "section_letter":
             letters.add(match)
         elif rule == "statute":
             statutes.append((match, row["subsection"].strip(), category))
         else:
             raise ChargeRulesError(
-                f"line {line}: rule {rule!r} is not d2, section_letter or statute", path=path)
+                f"line {line}: rule {rule!r} is not d2, offense, section_letter or statute",
+                path=path)
     if default is None:
         raise ChargeRulesError("no default d2 row (match *)", path=path,
                                hint="add: d2,*,,non_immigration,any other D2 offense code")
-    return ChargeRules(d2, default, frozenset(letters), tuple(statutes),
-                       hashlib.sha256(raw).hexdigest(), path)
+    if "*" not in offense:
+        raise ChargeRulesError(
+            "no default offense row (match *): the older offense codes need their own table",
+            path=path, hint="copy the offense rows of the shipped charge-rules.csv")
+    offense_default = offense.pop("*")
+    return ChargeRules(d2, default, offense, offense_default, frozenset(letters),
+                       tuple(statutes), hashlib.sha256(raw).hexdigest(), path)
+
+
+def _check_once(seen: dict[tuple[str, str], int], rule: str, match: str, line: int,
+                path: str) -> None:
+    """A code mapped twice (or two defaults) would make the table depend on row order."""
+    if (rule, match) in seen:
+        what = "a second default (match *)" if match == "*" else f"code {match} again"
+        raise ChargeRulesError(
+            f"lines {seen[(rule, match)]} and {line}: {what} ({rule}); the table would depend "
+            "on row order", path=path, hint="keep one of the two rows")
+    seen[(rule, match)] = line
 
 
 def _check_fields(row: dict, line: int, path: str) -> None:
@@ -220,9 +252,9 @@ def classify_fjc(citation: str | None, d2: str | None, offense_code: str | None,
             if aca:
                 return rules.by_code(aca["code"]), 3
             return rules.by_statute(statute), 3
-    category = rules.by_code(offense_code)
+    category = rules.by_offense_code(offense_code)
     if category:
-        return category, 4
+        return category, BY_OFFENSE_CODE
     return UNREADABLE, 5
 
 

@@ -121,10 +121,11 @@ def _key_type(name: str) -> pa.DataType:
 
 
 def _column(name: str, values: np.ndarray) -> pa.Array:
+    values = np.asarray(values)
+    missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), bool)
     if column_type(name) == pa.int64():
-        return pa.array(np.asarray(values).astype(np.int64), pa.int64())
-    values = np.asarray(values, dtype=float)
-    return pa.array(values, pa.float64(), mask=np.isnan(values))
+        return pa.array(np.where(missing, 0, values).astype(np.int64), pa.int64(), mask=missing)
+    return pa.array(values.astype(float), pa.float64(), mask=missing)
 
 
 def _unfold(table: pa.Table, codes: Codes) -> pa.Table:
@@ -228,6 +229,8 @@ def sentence_columns(table, group, counts, n_groups) -> dict:
         "p25_prison_months": grouped_quantiles(g, v, c, 0.25, n_groups),
         "p75_prison_months": grouped_quantiles(g, v, c, 0.75, n_groups),
         "life_or_death": _sum(group, counts, life, n_groups),
+        # The court file does not mark time served apart (LIONS does: TIM).
+        "time_served": np.full(n_groups, np.nan),
         "no_sentence": _sum(group, counts, no_sentence, n_groups),
         "sealed": _sum(group, counts, sealed, n_groups),
         # Everything else: -8, blank, and negative values the codebook does not name.

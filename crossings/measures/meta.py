@@ -19,12 +19,15 @@ from crossings.fiscal import months_back
 from crossings.measures import charges
 from crossings.measures.idb import counting as idb_counting
 from crossings.measures.query import Query
+from crossings.measures.rule_text import rule_text
+from crossings.measures.rules_version import RULES_VERSION
 from crossings.sources import SOURCES
 from crossings.store import Entry
 from crossings.version import __version__
 
-#: Version of the counting rules; changes whenever a rule changes a number.
-RULES_VERSION = "2026.11.1"
+__all__ = ["RULES_VERSION", "Meta", "base_meta", "citation", "lions_partial_years",
+           "partial_years", "provisional_months"]
+
 #: Version of the shape below; changes when a key is renamed or removed.
 SCHEMA_VERSION = 1
 
@@ -113,11 +116,15 @@ class Meta(_ReadsLikeAMapping):
     partial_years: list[int] = field(default_factory=list)
     years_covered: list[int] = field(default_factory=list)  # fiscal years the data holds
     provisional_months: dict[str, list[str]] = field(default_factory=dict)
-    data_quality: dict[str, int | float] = field(default_factory=dict)
+    # Counts, or counts per fiscal year ("2013": n), of what the rules left out or read
+    # in a special way (see docs/methodology.md).
+    data_quality: dict[str, int | float | dict[str, int]] = field(default_factory=dict)
     data_quality_scope: str = ""
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     published: list[dict[str, Any]] | None = None
+    # --ytd: the months every fiscal year was cut to (per release for LIONS).
+    ytd: dict[str, Any] | None = None
 
 
 def json_schema() -> dict:
@@ -147,7 +154,8 @@ def charge_rules_meta(rules) -> dict[str, str]:
             "citation_table_sha256": charges.citation_table_sha256()}
 
 
-def base_meta(q: Query, entry: Entry, rules, engine_name: str) -> Meta:
+def base_meta(q: Query, entry: Entry, rules, engine_name: str,
+              cut: int | None = None) -> Meta:
     source = provenance(q.source, entry)
     return Meta(
         measure=q.measure, summary=q.spec.summary, by=list(q.by), where=q.where(),
@@ -156,33 +164,18 @@ def base_meta(q: Query, entry: Entry, rules, engine_name: str) -> Meta:
         source=q.source, release=entry.release, files=source.files,
         data_as_of=source.data_as_of, synthetic=source.synthetic, citation=source.citation,
         sources={q.source: source}, charge_rules=charge_rules_meta(rules),
-        engine=engine_name, rule=rule_text(q), coverage=list(SOURCES[q.source].coverage))
-
-
-RULE_TEXT = {
-    ("idb", "filing"): "Filings in fiscal year Y: defendants whose row for FISCALYR = Y has "
-                       "{flag} = 1 (each person once; -8 counts as not flagged).",
-    ("idb", "termination"): "Terminations in fiscal year Y: defendants whose row for "
-                            "FISCALYR = Y has {flag} = 1.",
-    ("idb", "pending"): "Pending: defendants whose row for FISCALYR = Y has CTPN = 1 "
-                        "(pending at the end of the year).",
-    ("lions", "filing"): "Filings: defendants (ROLE D*) of criminal cases (CLASS R), by the "
-                         "fiscal year of their earliest magistrate or district-court filing "
-                         "date; charge = the case's LEAD_CHARGE unless --any-charge.",
-    ("lions", "termination"): "Terminations: defendants by the fiscal year of the "
-                              "disposition ending their district-court (else magistrate) "
-                              "proceeding; transfers excluded.",
-}
-
-
-def rule_text(q: Query) -> str:
-    return RULE_TEXT[(q.source, q.spec.basis)].format(
-        flag=idb_counting.flag_column(q).upper())
+        engine=engine_name, rule=rule_text(q, cut), coverage=list(SOURCES[q.source].coverage))
 
 
 def partial_years(record: dict) -> list[int]:
     years = sorted(int(y) for y in record.get("by_fiscal_year", {}) if y != "unknown")
     return years[-1:]
+
+
+def lions_partial_years(release: str) -> list[int]:
+    """The release's fiscal year, unless the release month is September (its end)."""
+    year, month = lions_codebook.release_month(release)
+    return [] if month == 9 else [year + (month >= 10)]
 
 
 def provisional_months(release: str) -> list[str]:

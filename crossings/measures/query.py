@@ -32,7 +32,7 @@ class Measure:
 BOTH = ("idb", "lions")
 SENTENCE_COLUMNS = ("convicted", "known_term", "prison", "median_prison_months",
                     "mean_prison_months", "p25_prison_months", "p75_prison_months",
-                    "life_or_death", "no_sentence", "sealed", "missing")
+                    "life_or_death", "time_served", "no_sentence", "sealed", "missing")
 SPEED_COLUMNS = ("terminated", "dated", "median_days", "p90_days", "share_within_1_day",
                  "share_within_7_days")
 
@@ -74,6 +74,7 @@ class Query:
     any_charge: bool = False
     source: str = "idb"
     release: str | None = None
+    ytd: bool = False  # each fiscal year cut to October .. the data's last complete month
 
     @property
     def spec(self) -> Measure:
@@ -111,7 +112,7 @@ def filter_values(name: str, value) -> list:
 
 def build_query(measure: str, by=(), where: dict | None = None, *, transfers: str = "exclude",
                 charge_basis: str = "default", any_charge: bool = False, source: str = "idb",
-                release: str | None = None) -> Query:
+                release: str | None = None, ytd: bool = False) -> Query:
     """Check every part of a request; raise :class:`InvalidRequest` naming what is wrong."""
     measure = choose("measure", measure, tuple(MEASURES))
     spec = MEASURES[measure]
@@ -140,18 +141,23 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
         raise InvalidRequest("--release picks one release; --by release shows them all")
     if any_charge and measure == "plea_down":
         raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
+    if ytd and spec.basis == "pending":
+        raise InvalidRequest("pending is a year-end snapshot: --ytd does not apply to it")
     border = where.get("border")
     if border is not None:
         border = choose("border", border, BORDERS)
     charges = tuple(choose("charge", c, CATEGORIES)
                     for c in filter_values("charge", where.get("charge")))
+    from_year = _year(where.get("from_year"), "from_year")
+    to_year = _year(where.get("to_year"), "to_year")
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}")
     return Query(
-        measure=measure, by=by, from_year=_year(where.get("from_year"), "from_year"),
-        to_year=_year(where.get("to_year"), "to_year"),
+        measure=measure, by=by, from_year=from_year, to_year=to_year,
         districts=tuple(resolve_district(d) for d in filter_values("district",
                                                                     where.get("district"))),
         charges=charges, border=border, transfers=transfers, charge_basis=charge_basis,
-        any_charge=any_charge, source=source, release=release)
+        any_charge=any_charge, source=source, release=release, ytd=bool(ytd))
 
 
 def choose(what: str, value, choices) -> str:

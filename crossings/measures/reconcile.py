@@ -66,12 +66,38 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
             raise InvalidRequest(f"reconcile groups by {', '.join(DIMENSIONS)}, not {dim!r}")
     store = store if isinstance(store, Store) else Store(store)
     where = {"from_year": from_year, "to_year": to_year}
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}")
     codes = (resolve_district(district),) if district is not None else ()
-    groups: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
-    court = _court_file(by, codes, where, store, idb_release, engine)
-    for key, values in court.items():
-        groups[key].update(values)
     lions_entry = store.entry("lions", lions_release)
+    rows = _rows(by, codes, where, store, idb_release, lions_entry, engine)
+    table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
+    idb_entry = store.entry("idb", idb_release)
+    meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
+    if published:
+        if codes:
+            national = None  # published figures are national: never set beside a district
+        elif by == ("fiscal_year", "charge") and all(v is None for v in where.values()):
+            national = rows
+        else:  # each figure beside the one national cell of its own year and charge
+            national = _rows(("fiscal_year", "charge"), (), dict.fromkeys(where), store,
+                             idb_release, lions_entry, engine)
+        meta.published = compare_published(national)
+        meta.notes.append(PUBLISHED_NOTE if codes else (
+            "Published figures: each is set beside the national count of its own fiscal "
+            "year, charge and basis, whatever --by and the year filter."))
+    return Result(table, meta)
+
+
+PUBLISHED_NOTE = ("Published figures are national totals: they are not compared with one "
+                  "district's counts (leave out --district to compare them).")
+
+
+def _rows(by, codes, where, store, idb_release, lions_entry, engine) -> list[dict]:
+    """The reconciliation's rows: both sources' counts and the causes, per group."""
+    groups: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    for key, values in _court_file(by, codes, where, store, idb_release, engine).items():
+        groups[key].update(values)
     for key, values in _prosecutors(by, codes, where, lions_entry, engine).items():
         groups[key].update(values)
     rows = []
@@ -80,12 +106,7 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
         g["residual"] = (g["lions_district"] - g["court_file"] - g["transfers"]
                          - g["lead_charge"])
         rows.append({**dict(zip(by, key, strict=True)), **{c: g[c] for c in COLUMNS}})
-    table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
-    idb_entry = store.entry("idb", idb_release)
-    meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
-    if published:
-        meta["published"] = compare_published(rows, by)
-    return Result(table, meta)
+    return rows
 
 
 def _district_key(code: str) -> str:
@@ -190,18 +211,41 @@ def published_figures(path: Path = PUBLISHED_FILE) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def compare_published(rows: list[dict], by) -> list[dict]:
-    """Each published figure beside crossings' nearest comparable number."""
+#: What each published basis is compared with: columns summed.
+COMPARED = {"court_file": ("court_file",),
+            "court_file_with_transfers": ("court_file", "transfers"),
+            "lions_all": ("lions_all",), "lions_district": ("lions_district",)}
+
+
+def compare_published(national: list[dict] | None) -> list[dict]:
+    """Each published figure beside the one computed cell of its own definition: its
+    fiscal year, its charge (``immigration`` = the four immigration categories, ``all``
+    = every category), its basis (the ``compare_with`` columns) and its source.
+    ``national`` holds the rows by (fiscal_year, charge) for the whole country; None
+    when the request was for one district (nothing is compared, and the row says why)."""
+    cells: dict[tuple[int, str], dict] = {}
+    for r in national or []:
+        cells[(r["fiscal_year"], r["charge"])] = r
+    years = {year for year, _ in cells}
     out = []
     for fig in published_figures():
-        year = int(fig["fiscal_year"])
-        cats = IMMIGRATION if fig["charge"] == "immigration" else (fig["charge"],)
-        column = fig["compare_with"]
-        if "fiscal_year" not in by:
-            computed = None
+        year, value = int(fig["fiscal_year"]), int(fig["value"])
+        if fig["charge"] == "immigration":
+            cats = IMMIGRATION
+        elif fig["charge"] == "all":
+            cats = tuple({c for _, c in cells})
         else:
-            computed = sum(r[column] for r in rows if r["fiscal_year"] == year
-                           and ("charge" not in by or r["charge"] in cats)) or None
-        out.append({**fig, "value": int(fig["value"]), "computed": computed,
-                    "difference": None if computed is None else computed - int(fig["value"])})
+            cats = (fig["charge"],)
+        computed, status = None, "compared"
+        if national is None:
+            status = "not compared: national figure, and one district was asked"
+        elif year not in years:
+            status = f"not compared: fiscal year {year} is not in the data"
+        else:
+            computed = sum(cells[(year, c)][col] for c in cats if (year, c) in cells
+                           for col in COMPARED[fig["compare_with"]])
+        if status == "compared" and fig["basis"] == "basis unverified":
+            status = "compared; basis unverified"
+        out.append({**fig, "value": value, "computed": computed, "status": status,
+                    "difference": None if computed is None else computed - value})
     return out

@@ -72,6 +72,14 @@ def d2_category(code: str) -> str:
             "8750": "other_immigration"}.get(code.strip(), "non_immigration")
 
 
+def older_code_category(code: str) -> str:
+    """The older offense code (FOFFCD/TOFFCD) by the FJC offense-code list's labels."""
+    return {"8710": "illegal_entry", "8740": "illegal_entry", "8720": "illegal_reentry",
+            "8730": "other_immigration", "8731": "other_immigration",
+            "8750": "other_immigration", "6200": "unreadable"}.get(code.strip(),
+                                                                   "non_immigration")
+
+
 def parse(citation: str):
     if citation in CITATION_PARTS:
         title, section, sub = CITATION_PARTS[citation]
@@ -109,7 +117,7 @@ def category(citation: str, d2: str, offense: str) -> str:
                 return "other_immigration"
             return "non_immigration"
     if not missing(offense):
-        return d2_category(offense)
+        return older_code_category(offense)
     return "unreadable"
 
 
@@ -152,6 +160,8 @@ def naive(path: Path, measure: str, by=(), where=None, transfers="exclude",
             ("termination", "exclude"): "CTTR", ("termination", "include"): "CTTRTRN"
             }.get((basis, transfers), "CTPN")
     charges_on = "termination" if basis == "termination" and charge_basis != "filing" else "filing"
+    if measure == "plea_down":  # what became of the filings: the filing charge
+        charges_on = "filing"
     date_field = "TERMDATE" if basis == "termination" else "FILEDATE"
     groups = defaultdict(list)
     for row in read_rows(path):
@@ -253,6 +263,7 @@ def sentences(rows: list[dict]) -> dict:
             "p25_prison_months": quantile(known, 0.25),
             "p75_prison_months": quantile(known, 0.75),
             "life_or_death": sum(1 for t in terms if t in (-4, -5)),
+            "time_served": None,  # the court file does not mark it
             "no_sentence": terms.count(-2), "sealed": terms.count(-3),
             "missing": sum(1 for t in terms if t < 0 and t not in (-1, -2, -3, -4, -5))}
 

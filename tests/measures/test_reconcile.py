@@ -9,6 +9,7 @@ from helpers.tools import run_cli
 
 from crossings.errors import InvalidRequest
 from crossings.ingest import ingest
+from crossings.measures import measure
 from crossings.measures.reconcile import COLUMNS, reconcile
 from crossings.sample.lions.generator import write_lions_sample
 from crossings.store import Store
@@ -37,6 +38,17 @@ def test_each_cause_equals_what_was_planted(world):
         assert any(r[cause] for r in got.values()), f"no {cause} planted: the test is weak"
 
 
+@pytest.mark.parametrize(("source", "column"), [("lions", "lions_all"), ("idb", "court_file")])
+def test_each_source_counts_what_was_planted(world, source, column):
+    # The generator's truth.json holds the categories it planted from its own tables.
+    store, truth = world
+    result = measure("filings", by=["fiscal_year", "charge"], source=source, store=store)
+    got = {(r["fiscal_year"], r["charge"]): r["defendants"] for r in result.to_pylist()}
+    planted = {(t["fiscal_year"], t["charge"]): t[column]
+               for t in truth["by_fiscal_year_charge"] if t[column]}
+    assert got == planted
+
+
 def test_identities_hold_in_every_row(world):
     store, _ = world
     for r in reconcile(("fiscal_year", "charge", "district"), store=store).to_pylist():
@@ -57,10 +69,16 @@ def test_published_figures_come_with_their_definitions(world):
     result = reconcile(("fiscal_year", "charge"), store=store, published=True)
     figures = result.meta["published"]
     assert {f["source"] for f in figures} == {"US Courts", "TRAC"}
-    assert all(f["definition"] and f["citation"] for f in figures)
-    trac = next(f for f in figures if f["source"] == "TRAC" and f["fiscal_year"] == "2013"
-                and f["charge"] == "immigration")
-    assert trac["value"] == 97384
+    for f in figures:  # every part of a citation given, or said to be missing
+        for part in ("definition", "publisher", "title", "address", "published", "basis"):
+            assert f[part], (f["version"], part)
+    trac = [f for f in figures if f["source"] == "TRAC" and f["fiscal_year"] == "2013"]
+    # TRAC revised its FY2013 figures: both versions ship, each with its own report.
+    assert {(f["charge"], f["value"], f["version"]) for f in trac} == {
+        ("immigration", 97384, "report 336 (2013)"), ("illegal_entry", 53789, "report 336 (2013)"),
+        ("illegal_reentry", 37346, "report 336 (2013)"),
+        ("immigration", 97384, "report 354 (2014)"), ("illegal_entry", 53822, "report 354 (2014)"),
+        ("illegal_reentry", 37440, "report 354 (2014)")}
 
 
 def test_bad_dimension_is_refused(world):

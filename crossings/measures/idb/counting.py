@@ -12,7 +12,13 @@ Counting rules (docs/methodology.md, "The court file"):
 * the charge is the lead (slot 1) charge of the measure's basis: filing
   charges for filings and pending, termination charges for terminations
   (``--charge-basis filing``: their filing charges); ``--any-charge`` counts a
-  defendant once under each category in slots 1 to 5.
+  defendant once under each category in slots 1 to 5; ``plea_down`` reads
+  the charge (its ``--charge`` filter included) on the filing charge: "of the
+  1326 filings, how many ended as 1325";
+* ``--ytd``: each fiscal year keeps the rows dated (FILEDATE for filing
+  measures, TERMDATE for termination measures) from October 1 through the cut
+  month of their own FISCALYR; rows with the date missing or in another fiscal
+  year are left out (and counted in ``data_quality``).
 
 The engine groups integer codes (facts.py) and, for sentences and speed, a
 histogram of the values; the statistics are computed from that histogram
@@ -23,7 +29,8 @@ from __future__ import annotations
 
 import ibis
 
-from crossings.measures.idb.facts import PREFIX, Codes
+from crossings.measures import ytd
+from crossings.measures.idb.facts import MONTH_BASE_YEAR, PREFIX, Codes
 from crossings.measures.query import Query
 
 FLAGS = {("filing", "exclude"): "ctfil", ("filing", "include"): "ctfiltrn",
@@ -48,15 +55,29 @@ def date_column(q: Query) -> str:
 
 
 def charge_basis(q: Query) -> str:
-    """Whose charges decide ``charge``: filing charges or termination charges."""
+    """Whose charges decide ``charge``: filing charges or termination charges.
+    ``plea_down`` asks what became of the filings: its charge is the filing charge."""
+    if q.measure == "plea_down":
+        return "filing"
     if q.spec.basis == "termination" and q.charge_basis != "filing":
         return "termination"
     return "filing"
 
 
-def counted_rows(q: Query, t: ibis.Table, codes: Codes) -> ibis.Table:
-    """The rows the measure counts, filtered by year, district and border."""
+def month_in_own_year(q: Query, t: ibis.Table):
+    """(month of the row's date, in its FISCALYR?) for the measure's date."""
+    month = t[MONTHS[q.spec.basis]].cast("int32")
+    return month, month.notnull() & (MONTH_BASE_YEAR + (month + 3) // 12 == t.fiscalyr)
+
+
+def counted_rows(q: Query, t: ibis.Table, codes: Codes, cut: int | None = None) -> ibis.Table:
+    """The rows the measure counts, filtered by year, district and border (and, with
+    ``cut``, by the year-to-date months)."""
     t = t.filter(t[flag_column(q)] == 1)
+    if cut is not None:
+        month, own_year = month_in_own_year(q, t)
+        # (month + 3) % 12: the month code counted from October (0) to September (11).
+        t = t.filter(own_year & ((month + 3) % 12 <= ytd.fiscal_month(cut)))
     if q.spec.convicted_only:
         t = t.filter(t.convicted == 1)  # DISP1 in the codebook's conviction codes
     if q.from_year is not None:
@@ -88,16 +109,16 @@ def key_columns(q: Query, t: ibis.Table) -> dict:
 
 
 def expression(q: Query, facts: ibis.Table, any_charges: ibis.Table | None,
-               codes: Codes) -> ibis.Table:
+               codes: Codes, cut: int | None = None) -> ibis.Table:
     """Counts per group (and per value, for histogram measures)."""
     basis = charge_basis(q)
     prefix = PREFIX[basis]
     by_statute_any = q.any_charge and "statute" in q.by
     if by_statute_any:
-        t = counted_rows(q, any_charges, codes)
+        t = counted_rows(q, any_charges, codes, cut)
         t = t.filter(t.basis == basis)
     else:
-        t = counted_rows(q, facts, codes)
+        t = counted_rows(q, facts, codes, cut)
     wanted = [codes.categories.index(c) for c in q.charges]
     if wanted and by_statute_any:
         t = t.filter(t.charge.isin(wanted))
@@ -127,3 +148,17 @@ def _aggregate(t: ibis.Table, keys: list[str], metrics: dict) -> ibis.Table:
         # need no sort of their own (the engine sorts in parallel, and faster).
         return t.group_by(keys).aggregate(**metrics).order_by(keys)
     return t.group_by(keys).aggregate(**metrics) if keys else t.aggregate(**metrics)
+
+
+def quality_expression(q: Query, facts: ibis.Table, codes: Codes, cut: int | None) -> ibis.Table:
+    """Per fiscal year, of the flagged rows in the years, districts and border asked (all
+    charges): how many had their lead charge read from the older offense code, and
+    (with ``cut``) how many ``--ytd`` left out for a missing date or one in another
+    fiscal year."""
+    t = counted_rows(q, facts, codes)
+    month, own_year = month_in_own_year(q, t)
+    metrics = {"by_offense_code": t[f"{PREFIX[charge_basis(q)]}_by_offense"].sum()}
+    if cut is not None:
+        metrics["date_missing"] = month.isnull().cast("int64").sum()
+        metrics["date_in_other_fiscal_year"] = (month.notnull() & ~own_year).cast("int64").sum()
+    return t.group_by("fiscalyr").aggregate(**metrics).order_by("fiscalyr")

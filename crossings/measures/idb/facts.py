@@ -15,7 +15,9 @@ table is derived from the store and kept in the release's ``derived/``:
 * ``f_mask`` / ``t_mask``: one bit per category found in slots 1 to 5, which is
   what ``--any-charge`` counts;
 * ``days``: filing to disposition, when both dates exist and are in order;
-* ``convicted``: DISP1 is one of the codebook's conviction codes.
+* ``convicted``: DISP1 is one of the codebook's conviction codes;
+* ``f_by_offense`` / ``t_by_offense``: 1 when the lead charge's category was
+  read from the older offense code (FOFFCD1 / TOFFCD1), for ``data_quality``.
 
 ``any_charges`` (built only when needed) holds one row per (row, basis,
 category, statute) in slots 1 to 5: ``--any-charge`` by statute reads it.
@@ -32,9 +34,10 @@ import ibis
 import pyarrow as pa
 
 from crossings.codebook import idb as idb_codes
-from crossings.measures.charges import CATEGORIES
+from crossings.measures.charges import BY_OFFENSE_CODE, CATEGORIES
 from crossings.measures.engine import Engine
 from crossings.measures.idb.derived import KEYS, SLOT_FIELDS, SLOTS, cached_file, slot_keys
+from crossings.measures.rules_version import RULES_VERSION
 from crossings.store import Entry
 
 PREFIX = {"filing": "f", "termination": "t"}
@@ -138,17 +141,22 @@ def facts_expression(d: ibis.Table, mapping: ibis.Table, codes: Codes) -> ibis.T
             # An unused slot (every field missing) is no charge: no bit. Slot 1 always
             # counts, as "unreadable" when nothing in it can be read.
             bit = ibis.ifelse(mapping.empty_slot, 0, mapping.bit) if n > 1 else mapping.bit
+            by_offense = (mapping.rule == BY_OFFENSE_CODE).cast("int8")
             m = mapping.select(*KEYS, **{f"c{n}": mapping.category_code,
-                                         f"s{n}": mapping.statute_code, f"b{n}": bit})
+                                         f"s{n}": mapping.statute_code, f"b{n}": bit,
+                                         f"o{n}": by_offense})
             keyed = t.mutate(**slot_keys(t, basis, n))
-            t = keyed.left_join(m, list(KEYS)).select(*t.columns, f"c{n}", f"s{n}", f"b{n}")
+            t = keyed.left_join(m, list(KEYS)).select(*t.columns, f"c{n}", f"s{n}", f"b{n}",
+                                                      f"o{n}")
         mask = t.b1
         for n in list(SLOTS)[1:]:
             mask = mask | t[f"b{n}"]
         t = t.mutate(**{f"{prefix}_charge": t.c1, f"{prefix}_statute": t.s1,
-                        f"{prefix}_mask": mask.cast("int8")})
-        t = t.drop(*(f"{x}{n}" for x in "csb" for n in SLOTS))
-    coded = [f"{p}_{k}" for p in PREFIX.values() for k in ("charge", "statute", "mask")]
+                        f"{prefix}_mask": mask.cast("int8"),
+                        f"{prefix}_by_offense": t.o1.fill_null(0).cast("int8")})
+        t = t.drop(*(f"{x}{n}" for x in "csbo" for n in SLOTS))
+    coded = [f"{p}_{k}" for p in PREFIX.values()
+             for k in ("charge", "statute", "mask", "by_offense")]
     return t.select(**_fields(t, codes), **{k: t[k] for k in coded})
 
 
@@ -198,7 +206,8 @@ def table(engine: Engine, kind: str, d: ibis.Table, mapping: pa.Table, entry: En
         build = lambda: engine.to_arrow(facts_expression(d, coded, codes))  # noqa: E731
     else:
         build = lambda: engine.to_arrow(any_charges_expression(d, coded, codes, entry))  # noqa: E731
-    name = f"{kind}_{engine.name}_{rules_sha[:12]}"
+    # The rules version is in the name: a table built by older rules is never read.
+    name = f"{kind}_{engine.name}_{rules_sha[:12]}_r{RULES_VERSION}"
     found = cached_file(entry.path, name, build)
     if isinstance(found, Path):
         loaded = engine.in_memory(str(found)) if kind == "facts" else engine.parquet(str(found))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from crossings.measures import histogram
+from crossings.measures import histogram, ytd
 from crossings.measures.idb import counting, derived, facts
 from crossings.measures.meta import base_meta, partial_years
 from crossings.measures.query import Query
@@ -21,14 +21,24 @@ def measure_idb(q: Query, store: Store, rules, eng) -> Result:
     if q.any_charge and "statute" in q.by:
         any_charges, _ = facts.table(eng, "any_charges", defendants, mapping, entry,
                                      rules.sha256)
-    grouped = eng.to_arrow(counting.expression(q, the_facts, any_charges, codes),
-                           key=("idb", q, str(entry.path), rules.sha256))
+    cut = ytd.cut_month(entry.record.get("data_as_of")) if q.ytd else None
+    grouped = eng.to_arrow(counting.expression(q, the_facts, any_charges, codes, cut),
+                           key=("idb", q, str(entry.path), rules.sha256, cut))
     table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
-    meta = base_meta(q, entry, rules, eng.name)
+    meta = base_meta(q, entry, rules, eng.name, cut)
     meta.partial_years = partial_years(entry.record)
     meta.years_covered = sorted(int(y) for y in entry.record.get("by_fiscal_year", {})
                                 if y != "unknown")
     meta.data_quality_scope, meta.data_quality = _quality(q, eng, defendants, entry)
+    per_year = eng.to_arrow(counting.quality_expression(q, the_facts, codes, cut)).to_pylist()
+    meta.data_quality["defendants_classified_by_older_offense_code_by_fiscal_year"] = {
+        str(r["fiscalyr"]): int(r["by_offense_code"]) for r in per_year if r["by_offense_code"]}
+    if cut is not None:
+        meta.ytd = ytd.meta(cut, entry.record.get("data_as_of"))
+        meta.data_quality["ytd_left_out_date_missing"] = sum(
+            int(r["date_missing"]) for r in per_year)
+        meta.data_quality["ytd_left_out_date_in_another_fiscal_year"] = sum(
+            int(r["date_in_other_fiscal_year"]) for r in per_year)
     return Result(table, meta)
 
 

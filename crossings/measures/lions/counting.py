@@ -12,10 +12,19 @@ Counting rules (docs/methodology.md, "The prosecutors' data"):
 * the charge is the category of the case's LEAD_CHARGE (shared by every
   defendant of the case), or with ``--any-charge`` of each of the defendant's
   own counts (GS_PART_COUNT);
-* a termination is the disposition of the defendant's district-court
-  proceeding (their magistrate one when they never reached district court),
-  dated by its DISP_DATE; transfers (``TR``) are not terminations; convictions
-  are the codebook's guilty dispositions.
+* a proceeding (a defendant's court history, through GS_PART_COURT) ends with
+  its latest dated disposition among the outcomes (GT, NC, GD, NG, ND, DJ, DM,
+  NB), the declinations (DE, ID) and the closing codes (OC, RE, TR); on the
+  same date a guilty outcome (GT, NC, GD) wins over any other outcome, and an
+  outcome over a closing code. PC, NW and CW are administrative: they never
+  end a proceeding or replace an outcome. OE (opened in error) makes the
+  proceeding count nowhere, its filing included;
+* a termination is how the defendant's district-court proceeding ended (their
+  magistrate one when no district-court proceeding has ended), dated by its
+  DISP_DATE; transfers (``TR``) are not terminations; convictions are GT and NC;
+* sentences: the latest GS_SENTENCE; years x 12 + months + days / 30.4375;
+  life and death 470 months; time served (TIM) 0 further months; a sentence
+  with no incarceration but probation or a fine is 0 months.
 """
 
 from __future__ import annotations
@@ -27,9 +36,11 @@ from crossings.codebook import geo
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
 from crossings.fiscal import fiscal_year_column
+from crossings.measures import ytd
 from crossings.measures.charges import ChargeRules, classify_lions, lions_statute
 from crossings.measures.idb.derived import cached
 from crossings.measures.query import Query
+from crossings.measures.rules_version import RULES_VERSION
 
 DEFENDANT_KEY = ("district", "caseid", "partid")
 CASE_KEY = ("district", "caseid")
@@ -38,8 +49,22 @@ GUAM_AND_NMI = "93+94"
 TRANSFER = "TR"
 #: LIONS criminal dispositions that are convictions: guilty (GT) and nolo contendere (NC).
 CONVICTIONS = ("GT", "NC")
+#: Outcomes that are guilty (GD: adjudged juvenile delinquent is guilty, not a conviction).
+GUILTY = ("GT", "NC", "GD")
+#: Dispositions that end a proceeding (Appendix A, criminal section).
+OUTCOMES = ("GT", "NC", "GD", "NG", "ND", "DJ", "DM", "NB")
+DECLINATIONS = ("DE", "ID")  # no conviction; counted apart in data_quality
+CLOSINGS = ("OC", "RE", "TR")
+ENDING = (*OUTCOMES, *DECLINATIONS, *CLOSINGS)
+#: Administrative entries: they never end a proceeding or replace an outcome.
+ADMINISTRATIVE = ("PC", "NW", "CW")
+#: Opened in error: the proceeding counts nowhere, its filing included.
+OPENED_IN_ERROR = "OE"
 LIFE_OR_DEATH = ("LIF", "DET")
+TIME_SERVED = "TIM"
+DIED_BEFORE_SENTENCE = "DBS"
 LIFE_MONTHS = 470
+DAYS_PER_MONTH = 30.4375
 OFFENSE_RANK = {"F": 3, "M": 2, "P": 1}
 
 
@@ -52,10 +77,22 @@ def defendants(t: dict) -> ibis.Table:
         *DEFENDANT_KEY, "role", "country", "lead_charge")
 
 
+def opened_in_error(t: dict) -> ibis.Table:
+    """(defendant, court history) pairs with an OE disposition: they count nowhere."""
+    pc = t["part_courts"]
+    oe = pc.filter(pc.disposition == OPENED_IN_ERROR)
+    return oe.select(*DEFENDANT_KEY, "crthisid").distinct()
+
+
+def proceedings(t: dict) -> ibis.Table:
+    """GS_PART_COURT without the proceedings opened in error."""
+    return t["part_courts"].anti_join(opened_in_error(t), [*DEFENDANT_KEY, "crthisid"])
+
+
 def filing_dates(t: dict) -> ibis.Table:
     """Per defendant: earliest magistrate, district and overall filing date."""
     hist = t["court_histories"]
-    links = t["part_courts"].select(*DEFENDANT_KEY, "crthisid")
+    links = proceedings(t).select(*DEFENDANT_KEY, "crthisid")
     joined = links.join(hist.filter(hist.court.isin(["MG", "DC"]) & hist.filing_date.notnull()),
                         [*CASE_KEY, "crthisid"])
     return joined.group_by(list(DEFENDANT_KEY)).aggregate(
@@ -65,19 +102,26 @@ def filing_dates(t: dict) -> ibis.Table:
 
 
 def terminations(t: dict) -> ibis.Table:
-    """Per defendant: the disposition ending their district (else magistrate) proceeding."""
+    """Per defendant: the disposition ending their district (else magistrate) proceeding.
+
+    Only the ending codes count (administrative entries such as a post-disposition
+    PC after a guilty verdict never replace it); the latest date wins; on one date
+    a guilty outcome beats any other, an outcome (or declination) a closing code.
+    """
     hist = t["court_histories"].select(*CASE_KEY, "crthisid", "court")
-    pc = t["part_courts"]
-    j = pc.join(hist, [*CASE_KEY, "crthisid"])
-    j = j.filter(j.court.isin(["MG", "DC"]) & j.disposition.notnull() & j.disp_date.notnull())
-    j = j.mutate(rank=ibis.ifelse(j.court == "DC", 2, 1))
-    best = j.group_by(list(DEFENDANT_KEY)).aggregate(rank=j["rank"].max())
-    j = j.join(best, [*DEFENDANT_KEY, "rank"])
-    latest = j.group_by(list(DEFENDANT_KEY)).aggregate(ended=j.disp_date.max())
-    j = j.join(latest, list(DEFENDANT_KEY)).filter(lambda r: r.disp_date == r.ended)
-    # Several dispositions on the same latest day: the first code in order decides.
+    j = proceedings(t).join(hist, [*CASE_KEY, "crthisid"])
+    j = j.filter(j.court.isin(["MG", "DC"]) & j.disposition.isin(list(ENDING))
+                 & j.disp_date.notnull())
+    weight = ibis.ifelse(j.disposition.isin(list(GUILTY)), 3,
+                         ibis.ifelse(j.disposition.isin(list(CLOSINGS)), 1, 2))
+    j = j.mutate(rank=ibis.ifelse(j.court == "DC", 2, 1), weight=weight)
+    for column in ("rank", "disp_date", "weight"):  # the best of each, in this order
+        best = j.group_by(list(DEFENDANT_KEY)).aggregate(_best=j[column].max())
+        j = j.join(best, list(DEFENDANT_KEY)).filter(lambda r, c=column: r[c] == r._best)
+        j = j.drop("_best")
+    # Two codes of the same weight on the same day: the first in order decides.
     return j.group_by(list(DEFENDANT_KEY)).aggregate(
-        disposition=j.disposition.min(), ended=j.ended.max())
+        disposition=j.disposition.min(), ended=j.disp_date.max())
 
 
 def agencies(t: dict) -> ibis.Table:
@@ -145,7 +189,8 @@ def lions_districts(fjc_codes: tuple[str, ...]) -> list[str]:
     return sorted(out)
 
 
-def base(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table) -> ibis.Table:
+def base(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
+         cut: int | None = None) -> ibis.Table:
     """One row per defendant the measure counts, with every dimension's value."""
     d = defendants(t)
     d = d.join(districts, d.district == districts.lions_district).drop("lions_district")
@@ -165,10 +210,12 @@ def base(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table) -> ibis.
         d = d.mutate(date=d.ended, court=ibis.ifelse(d.dc_date.isnull(), "magistrate_only",
                                                        "district"))
     d = d.mutate(fiscal_year=fiscal_year_column(d.date))
-    return _filters(q, d)
+    return _filters(q, d, cut)
 
 
-def _filters(q: Query, d: ibis.Table) -> ibis.Table:
+def _filters(q: Query, d: ibis.Table, cut: int | None = None) -> ibis.Table:
+    if cut is not None:  # --ytd: October through the cut month of each fiscal year
+        d = d.filter(ytd.fiscal_month(d.date.month()) <= ytd.fiscal_month(cut))
     if q.from_year is not None:
         d = d.filter(d.fiscal_year >= q.from_year)
     if q.to_year is not None:
@@ -217,12 +264,18 @@ def with_dimensions(q: Query, d: ibis.Table, t: dict, release: str) -> ibis.Tabl
 
 
 def sentence_aggregates(d: ibis.Table) -> dict:
+    """Months of incarceration: years x 12 + months + days / 30.4375; life and death
+    470; time served (TIM) 0 further months; no incarceration but probation or a
+    fine (probation only, fine only) 0 months. Died before sentence (DBS) is
+    ``no_sentence``; no sentence record, or one with nothing in it, ``missing``."""
     kind = d.incar_type.fill_null("")
     months = d.term_months
     life = kind.isin(list(LIFE_OR_DEATH))
-    no_sentence = d.has_sentence & (kind == "DBS")
-    known = d.has_sentence & ~no_sentence & (months.notnull() | life)
-    value = ibis.ifelse(life, float(LIFE_MONTHS), months)
+    served = kind == TIME_SERVED
+    no_sentence = d.has_sentence & (kind == DIED_BEFORE_SENTENCE)
+    zero = served | (months.isnull() & d.other_terms)  # time served, probation or fine only
+    known = d.has_sentence & ~no_sentence & (months.notnull() | life | zero)
+    value = ibis.ifelse(life, float(LIFE_MONTHS), ibis.ifelse(zero, 0.0, months))
     value = ibis.ifelse(known, value, ibis.null("float64"))
     return {
         "convicted": d.count(),
@@ -233,6 +286,7 @@ def sentence_aggregates(d: ibis.Table) -> dict:
         "p25_prison_months": value.quantile(0.25),
         "p75_prison_months": value.quantile(0.75),
         "life_or_death": (known & life).sum(),
+        "time_served": (known & served).sum(),
         "no_sentence": no_sentence.sum(),
         "sealed": ibis.literal(0).cast("int64"),  # LIONS does not mark sealed terms apart
         "missing": (~known & ~no_sentence).sum(),
@@ -245,19 +299,22 @@ def with_sentences(d: ibis.Table, t: dict) -> ibis.Table:
     latest = s.group_by(list(DEFENDANT_KEY)).aggregate(last=s.sent_date.max())
     s = s.join(latest, list(DEFENDANT_KEY)).filter(lambda r: r.sent_date == r["last"])
     months = (s.incar_years.fill_null(0) * 12 + s.incar_months.fill_null(0)).cast(
-        "float64") + s.incar_days.fill_null(0).cast("float64") / 30.4375
+        "float64") + s.incar_days.fill_null(0).cast("float64") / DAYS_PER_MONTH
     no_numbers = s.incar_years.isnull() & s.incar_months.isnull() & s.incar_days.isnull()
+    other = (s.prob_years.notnull() | s.prob_months.notnull() | s.prob_days.notnull()
+             | s.fine.notnull())
     per = s.group_by(list(DEFENDANT_KEY)).aggregate(
         term_months=ibis.ifelse(no_numbers, ibis.null("float64"), months).max(),
-        incar_type=s.incar_type.max())
+        incar_type=s.incar_type.max(), other_terms=other.any(), records=s.count())
     joined = d.left_join(per, list(DEFENDANT_KEY))
     return joined.select(d, per.term_months, per.incar_type,
-                         has_sentence=per.term_months.notnull() | per.incar_type.notnull())
+                         other_terms=per.other_terms.fill_null(False),
+                         has_sentence=per.records.notnull())
 
 
 def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
-               release: str) -> ibis.Table:
-    d = base(q, t, charges, districts)
+               release: str, cut: int | None = None) -> ibis.Table:
+    d = base(q, t, charges, districts, cut)
     if q.charges or {"charge", "statute"} & set(q.by) or q.any_charge:
         d = with_charges(q, d, t, charges)
     if q.charges:
@@ -275,10 +332,14 @@ def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
 
 
 def not_filings(t: dict) -> ibis.Table:
-    """Defendants with no dated magistrate or district filing (only NC, sealed dates)."""
+    """Defendants with no dated magistrate or district filing (only NC, sealed dates);
+    a defendant whose every proceeding was opened in error counts nowhere, not here."""
     d = defendants(t)
     f = filing_dates(t)
-    return d.anti_join(f, list(DEFENDANT_KEY))
+    in_error = opened_in_error(t).select(*DEFENDANT_KEY).distinct()
+    kept = proceedings(t).select(*DEFENDANT_KEY).distinct()
+    only_in_error = in_error.anti_join(kept, list(DEFENDANT_KEY))
+    return d.anti_join(f, list(DEFENDANT_KEY)).anti_join(only_in_error, list(DEFENDANT_KEY))
 
 
 def own_lead_charges(t: dict) -> ibis.Table:
@@ -324,7 +385,40 @@ def release_charge_map(eng, t: dict, entry_path, rules: ChargeRules) -> ibis.Tab
 
 
 def not_filings_count(eng, t: dict, entry_path) -> int:
-    """How many defendants have no dated filing (cached once per release)."""
-    table = cached(entry_path, "lions_not_filings",
+    """How many defendants have no dated filing (cached once per release and rules)."""
+    table = cached(entry_path, f"lions_not_filings_r{RULES_VERSION}",
                    lambda: pa.table({"n": [int(eng.scalar(not_filings(t).count()))]}))
     return int(table["n"][0].as_py())
+
+
+def release_quality(eng, t: dict, entry_path) -> dict:
+    """Per release (cached): proceedings opened in error (counted nowhere), the
+    terminations that are declinations by fiscal year, and the fiscal years the
+    filings cover."""
+    def compute() -> pa.Table:
+        d = defendants(t).select(*DEFENDANT_KEY)
+        in_error = opened_in_error(t).join(d, list(DEFENDANT_KEY))
+        ended = terminations(t).join(d, list(DEFENDANT_KEY))
+        declined = ended.filter(ended.disposition.isin(list(DECLINATIONS)))
+        per_year = declined.group_by(year=fiscal_year_column(declined.ended)).aggregate(
+            n=declined.count())
+        years = filing_dates(t).join(d, list(DEFENDANT_KEY))
+        span = years.aggregate(first=fiscal_year_column(years.filed).min(),
+                               last=fiscal_year_column(years.filed).max())
+        first, last = eng.to_arrow(span).to_pylist()[0].values()
+        rows = eng.to_arrow(per_year).to_pylist()
+        return pa.table({
+            "kind": ["in_error", "first_year", "last_year"] + ["declined"] * len(rows),
+            "year": [None, first, last] + [r["year"] for r in rows],
+            "n": [int(eng.scalar(in_error.count())), 0, 0] + [r["n"] for r in rows]},
+            schema=pa.schema([("kind", pa.string()), ("year", pa.int64()),
+                              ("n", pa.int64())]))
+
+    rows = cached(entry_path, f"lions_quality_r{RULES_VERSION}", compute).to_pylist()
+    by_kind = {r["kind"]: r for r in rows}
+    return {
+        "proceedings_opened_in_error": by_kind["in_error"]["n"],
+        "terminations_ending_in_declination_by_fiscal_year": {
+            str(r["year"]): r["n"] for r in rows if r["kind"] == "declined"},
+        "years": (by_kind["first_year"]["year"], by_kind["last_year"]["year"]),
+    }

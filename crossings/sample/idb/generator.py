@@ -15,7 +15,15 @@ with citation ``-8``; only FOFFCD; nothing usable in slot 1; D2 codes ``-8``
 before FY2005 (as in the real file); filings and terminations counted one FY
 after their date (late reporting); ``-8`` count flags in FY1996-1999; re-sent
 rows (same DEFLGKY and FISCALYR, higher VER); latin-1 bytes (``DOÑA``) in
-COUNTY. Rows come case by case, not sorted.
+COUNTY. Rows come case by case, not sorted. A re-sent row is a second flagged
+record: the counting rules count each flagged record, as the AO does.
+
+Beside the file, ``<name>-truth.json`` records what was planted, from the
+sample's own tables (``model.D2_CATEGORY``, ``model.OLD_CATEGORY``, the
+planted category of each unlisted citation), never from the tool's rules:
+per fiscal year and category the flagged filing records (CTFIL = 1) by the
+lead filing charge, and per fiscal year how many of them carry their category
+only in the older offense code (FOFFCD1).
 
 FSEVn/TSEVn, PRISCDn, PROBCDn, PROCCD, APPCD and INT1-INT3 are not explained
 in the fact base: they hold plausible small codes (INTn: months from filing to
@@ -28,6 +36,7 @@ tables walked in file order, no set or str-hashed dict ever iterated.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from math import exp
@@ -59,10 +68,13 @@ from crossings.sample.idb.model import (
     _TRAPS,
     _UNLISTED,
     AS_OF,
+    D2_CATEGORY,
     D2_FIRST_FY,
     LAST_FY,
     MEMBER,
     ND,
+    NI,
+    OLD_CATEGORY,
     P_DUP,
     P_LATE,
     P_LATIN1,
@@ -72,6 +84,8 @@ from crossings.sample.idb.model import (
     P_TRANSFER,
     P_TRAP_IMM,
     P_TRAP_OTHER,
+    UN,
+    UNLISTED_CATEGORY,
     ZIP_NAME,
     M,
     _Cat,
@@ -100,6 +114,7 @@ class SampleInfo:
     zip_bytes: int | None  # size of the zip, None when not zipped
     sha256: str  # of the written file (the zip when zipped)
     seed: int
+    truth: Path | None = None  # what was planted (see the module's docstring)
 
     @property
     def bytes_per_row(self) -> float:
@@ -113,6 +128,7 @@ class SampleInfo:
     def to_dict(self) -> dict:
         ratio = self.ratio
         return {**asdict(self), "path": str(self.path),
+                "truth": None if self.truth is None else str(self.truth),
                 "bytes_per_row": round(self.bytes_per_row, 2),
                 "ratio": None if ratio is None else round(ratio, 2)}
 
@@ -122,6 +138,44 @@ class _Generator:
         self.r = Random(seed).random
         self.t = _tables()
         self.dockets: dict[tuple[str, str], int] = {}
+        self.filings: dict[tuple[int, str], int] = {}  # (FY, category) -> CTFIL records
+        self.by_old_code: dict[int, int] = {}  # FY -> of those, read from FOFFCD1 only
+        self._pending: list[tuple[int, str, bool]] = []  # the current case's, until kept
+
+    def truth(self) -> dict:
+        """What was planted, from the sample's own tables."""
+        return {
+            "filings_by_fiscal_year_charge": [
+                {"fiscal_year": fy, "charge": cat, "defendants": n}
+                for (fy, cat), n in sorted(self.filings.items())],
+            "filings_by_older_offense_code_by_fiscal_year": {
+                str(fy): n for fy, n in sorted(self.by_old_code.items())},
+        }
+
+    def _planted(self, c: _Ctx, d2_ok: bool) -> tuple[str, bool]:
+        """The category planted in slot 1 of the filing charges, from the sample's own
+        tables, and whether only the older offense code (FOFFCD1) carries it."""
+        cit, _, foff, alt, d2 = c.charges[0][:5]
+        if cit != M:
+            return UNLISTED_CATEGORY.get(cit) or D2_CATEGORY.get(self.t.charge[cit][4], NI), False
+        if d2 != M and d2_ok:
+            return D2_CATEGORY.get(d2, NI), False
+        code = alt if c.old_code else foff
+        if code != M:
+            return OLD_CATEGORY.get(code, NI), True
+        return UN, False
+
+    def _tally(self, c: _Ctx, y: int, flags: str, planted: tuple[str, bool]) -> None:
+        if c.dist is self.t.test or flags.split("\t")[1] != "1":  # CTFIL
+            return
+        self._pending.append((y, *planted))
+
+    def _commit(self) -> None:
+        for y, cat, old in self._pending:
+            self.filings[(y, cat)] = self.filings.get((y, cat), 0) + 1
+            if old:
+                self.by_old_code[y] = self.by_old_code.get(y, 0) + 1
+        self._pending.clear()
 
     def batches(self, rows: int, test_rows: int) -> Iterator[list[str]]:
         """Lines (CRLF-terminated) case by case, exactly ``rows`` in all."""
@@ -132,9 +186,12 @@ class _Generator:
         for i, y in enumerate(years):
             quota, made = budget * weight[i] / sum(weight[i:]), 0
             while budget > 0 and (made < quota or y == LAST_FY):
+                self._pending.clear()
                 lines = self.case(y)
                 if len(lines) > budget:  # the budget's end: one-row defendants fit exactly
+                    self._pending.clear()  # that case is not written: nor counted
                     lines = self.case(y, single=True)
+                self._commit()
                 made += len(lines)
                 budget -= len(lines)
                 yield lines
@@ -224,7 +281,7 @@ class _Generator:
         elif trap == "nocite":
             lead = _charge(M, lvl, foff, alt, d2, sev)
         else:  # "codeonly": neither citation nor D2 code, only the older code
-            lead = _charge(M, M, foff, alt, M, M)
+            lead = _charge(M, M, alt, alt, M, M)  # a code of the older list, not the D2
         return [lead, *charges[1:]]
 
     def _fate(self, c: _Ctx, day: int, single: bool) -> _Fate:
@@ -275,6 +332,7 @@ class _Generator:
         upd_t = 0 if fate.tday is None else fate.tday + int(r() * 15)
         dup = -1 if single or r() >= P_DUP else f + int(r() * (last - f + 1))
         fy_start, fy_end, text, lines = t.fy_start, t.fy_end, t.day, []
+        planted = self._planted(c, f >= D2_FIRST_FY)
         for y in range(f, last + 1):
             is_t, end = y == tfy, fy_end[y]
             fugs, away = (_NOT_FUGITIVE, False) if fate.fug is None else \
@@ -295,8 +353,10 @@ class _Generator:
             load = _LOADS[int(r() * 3)] if y < LAST_FY else _LOAD_NOW
             tape = 2099 if tfy is None else y
             lines.append(f"{row}{ver}\t{load}\t{tape}\r\n")
-            if y == dup:  # the same record sent again, one version later
+            self._tally(c, y, flags, planted)
+            if y == dup:  # the same record sent again, one version later: flagged twice
                 lines.append(f"{row}{ver + 1}\t{_LOAD_NOW}\t{tape}\r\n")
+                self._tally(c, y, flags, planted)
         return lines
 
     def _fugitive(self, fug: tuple[int, int], end: int) -> tuple[str, bool]:
@@ -435,13 +495,15 @@ def iter_fjc_rows(rows: int = 200_000, seed: int = 1, *,
 
 def iter_fjc_text(rows: int = 200_000, seed: int = 1, *, test_district_rows: int = 0,
                   progress: ProgressCallback | None = None,
-                  task: str = "sample cr96on.txt") -> Iterator[bytes]:
-    """The whole file as latin-1 byte chunks of about a megabyte (header first)."""
+                  task: str = "sample cr96on.txt", truth: dict | None = None) -> Iterator[bytes]:
+    """The whole file as latin-1 byte chunks of about a megabyte (header first);
+    ``truth``, when given, is filled with what was planted once the last chunk is out."""
     _check(rows, test_district_rows)
     yield ("\t".join(idb_codes.column_names()) + "\r\n").encode("latin-1")
     done, pending, every = 0, [], max(rows // 100, 50_000)
     next_report = every
-    for batch in _Generator(seed).batches(rows, test_district_rows):
+    generator = _Generator(seed)
+    for batch in generator.batches(rows, test_district_rows):
         pending += batch
         if len(pending) >= 2048:
             done += len(pending)
@@ -456,6 +518,8 @@ def iter_fjc_text(rows: int = 200_000, seed: int = 1, *, test_district_rows: int
         yield "".join(pending).encode("latin-1")
     if progress is not None:
         progress(ProgressUpdate(task=task, completed=done, total=rows, unit="rows", rows=done))
+    if truth is not None:
+        truth.update(generator.truth())
 
 
 def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip: bool = False,
@@ -471,8 +535,9 @@ def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip
     # The zip's pure-Python deflater compresses about 2.3:1: room for half is asked.
     check_room(path, rows * settings.SAMPLE_BYTES_PER_ROW // (2 if zip else 1),
                f"a sample of {rows:,} rows")
+    planted: dict = {}
     chunks = iter_fjc_text(rows, seed, test_district_rows=test_district_rows,
-                           progress=progress, task=f"sample {path.name}")
+                           progress=progress, task=f"sample {path.name}", truth=planted)
     with written(path):
         if zip:
             text_bytes, _ = write_deflate64_zip(path, MEMBER, chunks)
@@ -485,8 +550,11 @@ def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip
                     digest.update(chunk)
                     text_bytes += len(chunk)
             sha = digest.hexdigest()
+    truth = path.with_name(f"{path.name.rsplit('.', 1)[0]}-truth.json")
+    truth.write_text(json.dumps({"file": path.name, "rows": rows, "seed": seed, "synthetic": True,
+                                 **planted}, indent=1) + "\n", encoding="utf-8")
     return SampleInfo(path=path, rows=rows, text_bytes=text_bytes, zip_bytes=zip_bytes,
-                      sha256=sha, seed=seed)
+                      sha256=sha, seed=seed, truth=truth)
 
 
 def _target(out: Path, zipped: bool) -> Path:

@@ -98,13 +98,29 @@ other 13 | 75 20 5 | 85 10 5 | 150 1 | 90 .6 | 10 1.1 240 | .35 .03 0 .2
 + 18:1001.F 18:371.F 18:1382.P
 """
 
-# Older offense codes (FOFFCD) that differ from the D2 code for the same charge.
-_OLD_CODE = {"8710": "8740", "8720": "8710", "8730": "6200", "8731": "8730",
-             "8740": "8730", "8750": "8730"}
-# Parseable citations that are not in the table: (citation, older offense code).
-_UNLISTED = {"reentry": ("8:1326C.F", "8720"), "entry": ("8:1325B.P", "8710"),
-             "smuggling": ("8:1324.P", "8730"), "immigration-other": ("18:1546B.F", "8730"),
-             "": ("8:1324C.F", "8730")}
+# The categories the sample plants, from its own tables (never the tool's rules):
+EN, RE, SM = "illegal_entry", "illegal_reentry", "alien_smuggling"
+OI, NI, UN = "other_immigration", "non_immigration", "unreadable"
+# a D2 code as the FJC citation table uses it (any other code: non-immigration);
+D2_CATEGORY = {"8710": EN, "8720": RE, "8730": SM, "8731": OI, "8740": OI, "8750": OI}
+# an older offense code (FOFFCD) by the labels of the FJC's offense-code list:
+# 8710 and 8740 "Illegal Entry", 8720 "Illegal Re-Entry", 8730 "Other", 8731 visa
+# fraud, 8750 "Fraudulent Citizenship", 6200 "White Slave & Importing Aliens" (two
+# offences in one code: unreadable); any other code non-immigration.
+OLD_CATEGORY = {"8710": EN, "8740": EN, "8720": RE, "8730": OI, "8731": OI, "8750": OI,
+                "6200": UN}
+# The older offense code (FOFFCD) of a charge, by its D2 code: the older list's code
+# for the same offence (8740 "Illegal Entry" for D2 8710; 6200 "White Slave &
+# Importing Aliens" for D2 8730, bringing in aliens; 8730 "Other" for D2 8740); the
+# same number where the older list has the same code.
+_OLD_CODE = {"8710": "8740", "8720": "8720", "8730": "6200", "8731": "8731",
+             "8740": "8730", "8750": "8750"}
+# Parseable citations that are not in the table: (citation, older offense code,
+# the category planted).
+_UNLISTED = {"reentry": ("8:1326C.F", "8720", RE), "entry": ("8:1325B.P", "8710", EN),
+             "smuggling": ("8:1324.P", "8730", SM),
+             "immigration-other": ("18:1546B.F", "8730", OI), "": ("8:1324C.F", "8730", OI)}
+UNLISTED_CATEGORY = {cit: cat for cit, _, cat in _UNLISTED.values()}
 _ACA = {"reentry": "18:13-8720.F", "entry": "18:13-8710.P", "smuggling": "18:13-8730.F",
         "immigration-other": "18:13-8750.F", "": "18:13-4999.F"}
 _TRAPS = ("aca", "unlisted", "nod2", "nocite", "codeonly", "blank")
@@ -228,7 +244,7 @@ class _Tables:
             foff = cit.split("-")[1][:4] if cit.startswith("18:13-") else d2
             out[cit] = _charge(cit, level.get(letter, M), foff, _OLD_CODE.get(d2, foff), d2,
                                _severity(d2, letter))
-        for cit, code in _UNLISTED.values():
+        for cit, code, _ in _UNLISTED.values():
             letter = cit.rsplit(".", 1)[1]
             out[cit] = _charge(cit, level[letter], code, code, M, _severity(code, letter))
         return out

@@ -107,13 +107,21 @@ CHARGE_CASES = [
     (("18:1546B.F", "-8", "-8"), ("other_immigration", 3)),
     (("21:9999A=XX.F", "-8", "-8"), ("non_immigration", 3)),
     (("garbage", "-8", "8720"), ("illegal_reentry", 4)),  # unreadable citation, FOFFCD
-    (("-8", "-8", "8730"), ("alien_smuggling", 4)),  # FOFFCD only
+    # The older offense code through its own table (the FJC list's labels), never
+    # read as a D2 code: as a D2 code 8730 would be alien_smuggling and 8740 other.
+    (("-8", "-8", "8730"), ("other_immigration", 4)),  # "Immigration Laws, Other"
+    (("-8", "-8", "8740"), ("illegal_entry", 4)),  # "Immigration Laws, Illegal Entry"
+    (("-8", "-8", "8710"), ("illegal_entry", 4)),
+    (("-8", "-8", "8731"), ("other_immigration", 4)),
+    (("-8", "-8", "8750"), ("other_immigration", 4)),
+    (("-8", "-8", "6200"), ("unreadable", 4)),  # "White Slave & Importing Aliens": two in one
+    (("-8", "-8", "4991"), ("non_immigration", 4)),
     (("-8", "-8", "-8"), ("unreadable", 5)),  # nothing usable
     (("-8", "4991", "-8"), ("non_immigration", 1)),
 ]
 
 
-@pytest.mark.parametrize(("fields", "expected"), CHARGE_CASES, ids=[c[0][0] + "|" + c[0][1]
+@pytest.mark.parametrize(("fields", "expected"), CHARGE_CASES, ids=["|".join(c[0])
                                                                     for c in CHARGE_CASES])
 def test_charge_category_rules(fields, expected):
     assert classify_fjc(*fields, load_rules()) == expected

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from helpers.lions_fixture import write_release
+from helpers.lions_records import case, charge, count, history, link, person
 from helpers.tools import run_cli
 
 from crossings.ingest import ingest
@@ -19,40 +20,6 @@ from crossings.measures import measure
 from crossings.store import Store
 
 ENGINES = ("duckdb", "polars")
-
-
-def case(district, caseid, lead, cls="R"):
-    return {"DISTRICT": district, "ID": caseid, "CLASS": cls, "RECVD_DATE": date(2017, 9, 1),
-            "LEAD_CHARGE": lead, "STATUS": "O", "LIT_RESP": "CR", "BRANCH": "CR",
-            "SYS_INIT_DATE": date(2017, 9, 1), "ACCESS_DATE": date(2017, 9, 1),
-            "NAME": "CASE NAME"}
-
-
-def person(district, caseid, pid, role, **extra):
-    return {"DISTRICT": district, "CASEID": caseid, "ID": pid, "TYPE": "I", "ROLE": role,
-            "LAST_NAME": "ZEBULONQUIXOTE", "SSN": "123-45-6789",
-            "HOME_ADDRESS1": "1 SECRET LANE", "SYS_INIT_DATE": date(2017, 9, 1), **extra}
-
-
-def history(district, caseid, hid, court, filed):
-    return {"DISTRICT": district, "CASEID": caseid, "ID": hid, "COURT": court, "US_ROLE": "PL",
-            "FILING_DATE": filed}
-
-
-def link(district, caseid, pid, hid, disposition=None, disposed=None):
-    return {"DISTRICT": district, "CASEID": caseid, "PARTID": pid, "CRTHISID": hid,
-            "DISPOSITION": disposition, "DISP_DATE": disposed,
-            "SYS_INIT_DATE": date(2017, 9, 1)}
-
-
-def charge(district, caseid, pid, hid, countid, text, category="F"):
-    return {"DISTRICT": district, "CASEID": caseid, "PARTID": pid, "CRTHISID": hid,
-            "INSTID": 1, "CHARGE": text, "CATEGORY": category, "COUNTID": countid}
-
-
-def count(district, caseid, hid, countid, text, category="F"):
-    return {"DISTRICT": district, "CASEID": caseid, "CRTHISID": hid, "INSTID": 1,
-            "CHARGE": text, "CATEGORY": category, "ID": countid}
 
 
 RECORDS = {

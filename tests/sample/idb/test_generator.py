@@ -17,6 +17,9 @@ from typer.testing import CliRunner
 
 from crossings.cli.main import app
 from crossings.codebook import idb as idb_codes
+from crossings.ingest import ingest
+from crossings.measures import measure
+from crossings.sample.idb import model
 from crossings.sample.idb.generator import (
     AS_OF,
     MEMBER,
@@ -26,6 +29,7 @@ from crossings.sample.idb.generator import (
     write_fjc_sample,
 )
 from crossings.sample.zipwrite import write_deflate64_zip
+from crossings.store import Store
 
 ROWS = 20_000
 NAMES = idb_codes.column_names()
@@ -141,7 +145,11 @@ def test_slot1_citations_carry_the_table_d2_code(sample):
 
 
 def _latest(rows: list[list[str]]) -> dict[str, list[list[str]]]:
-    """Rows per defendant record, re-sent duplicates (same FY, higher VER) removed."""
+    """Rows per defendant record, one per fiscal year, to check the flags' sequence.
+
+    A re-sent record (same DEFLGKY and FISCALYR, higher VER) is a second flagged
+    record, which the counting rules count, as the AO does (see the truth test);
+    here only its latest version is read, because the sequence is per year."""
     best: dict[tuple[str, str], list[str]] = {}
     for r in rows:
         key = (_get(r, "DEFLGKY"), _get(r, "FISCALYR"))
@@ -307,3 +315,40 @@ def test_cli(tmp_path):
     assert done.exit_code == 0 and "ratio" in done.stdout and "sha256" in done.stdout
     assert runner.invoke(app, ["sample", str(tmp_path), "--source", "court"]).exit_code == 2
     assert runner.invoke(app, ["sample", str(tmp_path), "--zip", "--sas"]).exit_code == 2
+
+
+# --- truth: what the generator planted, from its own tables ------------------------------
+def test_the_engine_counts_what_was_planted(sample, tmp_path):
+    info, _, rows = sample
+    truth = json.loads(info.truth.read_text(encoding="utf-8"))
+    assert truth["rows"] == ROWS and truth["seed"] == 7
+    store = Store(tmp_path / "store")
+    ingest(info.path, store)
+    result = measure("filings", by=["fiscal_year", "charge"], store=store)
+    got = {(r["fiscal_year"], r["charge"]): r["defendants"] for r in result.to_pylist()}
+    planted = {(t["fiscal_year"], t["charge"]): t["defendants"]
+               for t in truth["filings_by_fiscal_year_charge"]}
+    assert got == planted
+    assert result.meta["data_quality"][
+        "defendants_classified_by_older_offense_code_by_fiscal_year"] == truth[
+        "filings_by_older_offense_code_by_fiscal_year"]
+    # Each flagged record counts, a re-sent one (same DEFLGKY and FISCALYR) included.
+    assert sum(planted.values()) == sum(_get(r, "CTFIL") == "1" for r in rows)
+
+
+def test_code_only_trap_plants_an_older_offense_code():
+    from crossings.sample.idb.generator import _Generator
+
+    gen = _Generator(1)
+    entry = next(c for c in model._CATS if c.name == "entry")
+    smuggling = next(c for c in model._CATS if c.name == "smuggling")
+    for cat, citation, old, planted in ((entry, "8:1325A1.P", "8740", "illegal_entry"),
+                                        (smuggling, "8:1324.F", "6200", "unreadable")):
+        [lead] = gen._trap(cat, "codeonly", [gen.t.charge[citation]])
+        cit, _, foffcd, _, d2 = lead[:5]
+        # Only the older code is left, and it is the older list's code, not the D2 code.
+        assert (cit, d2, foffcd) == (model.M, model.M, old)
+        assert foffcd != gen.t.charge[citation][4]
+        assert model.OLD_CATEGORY[foffcd] == planted
+        # Read as a D2 code it would mislead (8740: other immigration; 6200: not immigration).
+        assert model.D2_CATEGORY.get(foffcd, model.NI) != planted

@@ -16,7 +16,6 @@ from helpers.tools import FIXTURES
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
-from crossings.measures.charges import classify_fjc, classify_lions, load_rules
 from crossings.progress import ProgressUpdate
 from crossings.sample.lions import archive as lions_archive
 from crossings.sample.lions.files import (
@@ -26,6 +25,16 @@ from crossings.sample.lions.files import (
     write_release,
 )
 from crossings.sample.lions.generator import write_lions_sample
+from crossings.sample.lions.world import AMBIGUOUS, CHARGES, GARBAGE, STAR, UN
+
+# The category of every charge the generator can write, from its own table (never the
+# tool's classifiers): LIONS notation and the court file's citation.
+PLANTED_LIONS = {**{c.text: c.cat for c in CHARGES.values()},
+                 **dict.fromkeys((STAR, AMBIGUOUS, "", *GARBAGE), UN)}
+PLANTED_FJC = {**{c.fjc: c.cat for c in CHARGES.values() if c.fjc != "-8"}, "-8": UN}
+
+# The category planted with a LIONS charge text (KeyError: a text it never writes).
+planted = PLANTED_LIONS.__getitem__
 
 DEFENDANTS = 2000
 REFERENCE = FIXTURES / "lions" / (
@@ -144,7 +153,6 @@ def own_lead(counts: list[tuple[int, str, str]]) -> tuple[str, str] | None:
 
 def recompute(world, court_lines: list[list[str]]) -> dict[tuple[int, str], Counter]:
     """The reconciliation's quantities, from the bytes, by the written definitions."""
-    rules = load_rules()
     cases, _, _, links, counts, defendants = world
     out: dict[tuple[int, str], Counter] = defaultdict(Counter)
     for key in defendants:
@@ -153,9 +161,9 @@ def recompute(world, court_lines: list[list[str]]) -> dict[tuple[int, str], Coun
             if court in dated and day(filing):
                 dated[court].append(day(filing))
         mg, dc = min(dated["MG"], default=None), min(dated["DC"], default=None)
-        case_cat = classify_lions(cases[key[:2]][1], rules)
+        case_cat = planted(cases[key[:2]][1])
         own = own_lead(counts[key])
-        own_cat = classify_lions(own[0], rules) if own else "unreadable"
+        own_cat = planted(own[0]) if own else "unreadable"
         if dc:
             early = min(dc, mg) if mg else dc
             out[(fy(dc), case_cat)]["lions_district"] += 1
@@ -168,9 +176,7 @@ def recompute(world, court_lines: list[list[str]]) -> dict[tuple[int, str], Coun
             out[(fy(mg), case_cat)]["lions_all"] += 1
     col = {n: i for i, n in enumerate(idb_codes.column_names())}
     for row in court_lines:
-        cat, _ = classify_fjc(row[col["FTITLE1"]], row[col["D2FOFFCD1"]],
-                              row[col["FOFFCD1"]], rules)
-        key = (int(row[col["FISCALYR"]]), cat)
+        key = (int(row[col["FISCALYR"]]), PLANTED_FJC[row[col["FTITLE1"]]])
         if row[col["CTFIL"]] == "1":
             out[key]["court_file"] += 1
         elif row[col["CTFILTRN"]] == "1":
@@ -331,14 +337,12 @@ def test_same_regexes_read_the_published_text():
 def defendant_traps(world) -> Counter:
     """Traps seen on defendants, read from the bytes."""
     cases, _, _, links, counts, defendants = world
-    rules = load_rules()
     found = Counter()
     for key in defendants:
         dated = {c for c, f in links[key] if day(f) and c in ("MG", "DC")}
         own = own_lead(counts[key])
         courts = {c for c, _ in links[key]}
-        if dated == {"MG"} and own and own[1] == "P" and \
-                classify_lions(own[0], rules) == "illegal_entry":
+        if dated == {"MG"} and own and own[1] == "P" and planted(own[0]) == "illegal_entry":
             found["magistrate_only_petty_1325"] += 1
         if dated == {"MG", "DC"}:
             mg = min(day(f) for c, f in links[key] if c == "MG" and day(f))
@@ -347,12 +351,12 @@ def defendant_traps(world) -> Counter:
             found["moved_across_fy"] += fy(mg) != fy(dc)
         found["nc_only"] += courts == {"NC"}
         found["withheld_only"] += bool(courts & {"MG", "DC"}) and not dated
-        found["smuggling_own_other"] += bool(own) and classify_lions(
-            cases[key[:2]][1], rules) == "alien_smuggling" and classify_lions(
-            own[0], rules) in ("illegal_entry", "illegal_reentry")
+        found["smuggling_own_other"] += bool(own) and planted(
+            cases[key[:2]][1]) == "alien_smuggling" and planted(
+            own[0]) in ("illegal_entry", "illegal_reentry")
     per_case = Counter(k[:2] for k in defendants)
     found["multi_defendant_smuggling"] = sum(
-        n > 1 and classify_lions(cases[k][1], rules) == "alien_smuggling"
+        n > 1 and planted(cases[k][1]) == "alien_smuggling"
         for k, n in per_case.items())
     return found
 
@@ -360,15 +364,14 @@ def defendant_traps(world) -> Counter:
 def charge_traps(world, tab) -> Counter:
     """Redacted, empty, ambiguous and garbage lead charges and charges."""
     cases = world[0]
-    rules = load_rules()
     found = Counter()
     leads = [lead for cls, lead in cases.values() if cls == "R"]
     charges = [r[50:75].strip() for r in tab["GS_PART_COUNT"]]
     for name, values in (("lead", leads), ("charge", charges)):
         found[f"{name}_star"] = sum("*" in v for v in values)
         found[f"{name}_ambiguous"] = values.count("8:01324a1")
-        found[f"{name}_garbage"] = sum(classify_lions(v, rules) == "unreadable" and "*" not in v
-                                       and v not in ("", "8:01324a1") for v in values)
+        found[f"{name}_garbage"] = sum(planted(v) == UN and "*" not in v
+                                       and v not in ("", AMBIGUOUS) for v in values)
     found["lead_empty"] = leads.count("")
     return found
 

@@ -1,0 +1,23 @@
+"""A warning when the fiscal years asked reach outside the years the data covers
+(they would count zero, silently)."""
+
+from __future__ import annotations
+
+from crossings.measures.query import Query
+
+
+def years_warnings(q: Query, covered: tuple[int, int] | None) -> list[str]:
+    """The warning (one sentence, naming the years covered), or nothing."""
+    if q.from_year is None and q.to_year is None:
+        return []
+    if covered is None:
+        return ["the data holds no fiscal year: every count is zero"]
+    first, last = covered
+    low = q.from_year if q.from_year is not None else min(first, q.to_year)
+    high = q.to_year if q.to_year is not None else max(last, q.from_year)
+    outside = ([f"before {first}"] if low < first else []) + (
+        [f"after {last}"] if high > last else [])
+    if not outside:
+        return []
+    return [f"fiscal years {low} to {high} were asked; the data covers fiscal years {first} "
+            f"to {last}, so the years {' and '.join(outside)} count zero"]
