@@ -18,7 +18,7 @@ import pyarrow as pa
 from crossings.context import border, series
 from crossings.errors import InvalidRequest
 from crossings.measures.meta import FileRef, Meta, Provenance
-from crossings.measures.query import _year, choose
+from crossings.measures.query import FILTERS, _year, choose
 from crossings.measures.result import Result
 from crossings.version import __version__
 
@@ -48,7 +48,7 @@ CONTEXT_MEASURES = {m.name: m for m in (
                    ("fiscal_year", "charge", "region"), ("from_year", "to_year", "charge"),
                    store=True),
     ContextMeasure("prison_cost", "prison years imposed, priced at the BOP cost of "
-                   "incarceration fee of the sentencing year", (), store=True),
+                   "incarceration fee of the sentencing year", (), FILTERS, store=True),
 )}
 NAMES = tuple(CONTEXT_MEASURES)
 
