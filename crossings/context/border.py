@@ -18,24 +18,23 @@ REMOVALS = "removals-by-fy.csv"
 
 #: The CSVs' ``measure`` texts and the series name each row is given.
 SERIES = {
-    "apprehensions": "cbp_apprehensions",
-    "encounters = Title 8 apprehensions + Title 42 expulsions": "cbp_encounters_t8_t42",
-    "apprehensions (Title 8 only; Title 42 ended 2023-05-11)": "cbp_apprehensions_t8",
-    "encounters (Title 8 apprehensions + Title 42 expulsions; rounded to 10)":
-        "ohss_encounters_t8_t42_rounded",
+    "apprehensions": "cbp_all_t8",
+    "encounters = Title 8 apprehensions + Title 42 expulsions": "cbp_t8+t42",
+    "apprehensions (Title 8 only; Title 42 ended 2023-05-11)": "cbp_t8",
+    "encounters (Title 8 apprehensions + Title 42 expulsions; rounded to 10)": "ohss_t8+t42",
 }
 #: What each series counts, in words (``meta.notes``).
 SERIES_TEXT = {
-    "cbp_apprehensions": "CBP Border Patrol apprehensions (all Title 8), exact counts",
-    "cbp_encounters_t8_t42": "CBP Border Patrol encounters: Title 8 apprehensions plus "
+    "cbp_all_t8": "CBP Border Patrol apprehensions (all Title 8), exact counts",
+    "cbp_t8+t42": "CBP Border Patrol encounters: Title 8 apprehensions plus "
                              "Title 42 expulsions (the split in its own columns)",
-    "cbp_apprehensions_t8": "CBP Border Patrol Title 8 apprehensions (Title 42 had ended)",
-    "ohss_encounters_t8_t42_rounded": "DHS OHSS encounters (Title 8 apprehensions plus "
+    "cbp_t8": "CBP Border Patrol Title 8 apprehensions (Title 42 had ended)",
+    "ohss_t8+t42": "DHS OHSS encounters (Title 8 apprehensions plus "
                                       "Title 42 expulsions), rounded to the nearest 10",
-    "ohss_khsm_encounters": "DHS OHSS Key Homeland Security Metric 'CBP Encounters', "
+    "ohss_khsm": "DHS OHSS Key Homeland Security Metric 'CBP Encounters', "
                             "USBP, one consistent series rounded to the nearest 10",
 }
-OHSS_ENCOUNTERS = "ohss_khsm_encounters"
+OHSS_ENCOUNTERS = "ohss_khsm"
 
 #: Removal series (the CSV's own names) and the DHS-wide splice the issue asks for.
 YEARBOOK = "dhs_yearbook_2019_table39"
@@ -68,7 +67,7 @@ def sector_apprehensions() -> dict[tuple[int, str], dict]:
 def exact_sector_years() -> list[int]:
     """The years whose sector counts are exact CBP apprehensions (all Title 8)."""
     return sorted({y for (y, _), r in sector_apprehensions().items()
-                   if r["series"] == "cbp_apprehensions"})
+                   if r["series"] == "cbp_all_t8"})
 
 
 def encounters() -> dict[int, dict]:

@@ -115,10 +115,38 @@ def context_citation(sources: dict[str, Provenance]) -> str:
             if texts else "")
 
 
+#: What each column of a series measure holds (``meta.columns``).
+COLUMN_TEXT = {
+    "series": "the published series the row's figures come from",
+    "series_break": "true where the series differs from the year before's",
+    "note": "the source's note, or why a figure is null",
+    "nationwide": "Border Patrol, all borders", "southwest_border": "Border Patrol, "
+    "Southwest border (FY2020-FY2023: Title 8 apprehensions plus Title 42 expulsions)",
+    "swb_title8_apprehensions": "Southwest border, Title 8 apprehensions (from FY2020)",
+    "swb_title42_expulsions": "Southwest border, Title 42 expulsions (beside, never added)",
+    "apprehensions": "the sector's (or region's whole sectors') apprehensions",
+    "districts": "the court-file districts the region's sectors border",
+    "sectors": "the Border Patrol sectors allocated whole to the region",
+    "encounters": "OHSS encounters, rounded to the nearest 10",
+    "removals": "removals (compulsory departures under an order)",
+    "returns": "returns (Yearbook: departures not under an order)",
+}
+COVERAGE = {
+    "apprehensions": ("Border Patrol (between ports of entry) only: CBP Office of Field "
+                      "Operations inadmissibles at ports are excluded; counts are events, not "
+                      "people (someone caught three times counts three times).",),
+    "removals": ("DHS-wide removals and returns; ICE's own removals only with --series ice. "
+                 "Series are never added together.",),
+}
+COVERAGE["encounters"] = COVERAGE["apprehensions"]
+
+
 def context_meta(name: str, by: list[str], years, sources: dict[str, Provenance],
-                 rule: str) -> Meta:
+                 rule: str, columns: list[str] = ()) -> Meta:
     files = {f.name: f for p in sources.values() for f in p.files}
-    return Meta(measure=name, summary=CONTEXT_MEASURES[name].summary, source=CONTEXT_SOURCE,
+    return Meta(coverage=[*COVERAGE.get(name, ()), "Published figures as printed, "
+                          "not counted by crossings (crossings/context/data/README.md)."],
+                columns={c: COLUMN_TEXT[c] for c in columns if c in COLUMN_TEXT},measure=name, summary=CONTEXT_MEASURES[name].summary, source=CONTEXT_SOURCE,
                 release=None, files=list(files.values()), data_as_of=None, synthetic=False,
                 citation=context_citation(sources), engine="none (shipped tables)",
                 rule=rule, by=by, sources=sources,
@@ -172,10 +200,14 @@ def apprehensions(by: list[str], years) -> Result:
                        "southwest_border": INT, "swb_title8_apprehensions": INT,
                        "swb_title42_expulsions": INT, "series_break": BOOL, "note": TEXT})
     sources = cited(border.APPREHENSIONS, [(r["fiscal_year"], r["source"]) for r in data])
-    meta = context_meta("apprehensions", by, years, sources, APPREHENSION_RULE)
+    meta = context_meta("apprehensions", by, years, sources, APPREHENSION_RULE,
+                        out.column_names)
     meta.notes = [*_series_notes(rows), series.fact("title8_before_fy2020").statement,
                   series.fact("title42_not_added").statement]
-    meta.warnings = _break_warnings(rows)
+    meta.warnings = break_warnings(rows) + [
+        f"FY{r['fiscal_year']}: no Southwest-border Title 8 figure (null): "
+        + series.fact("fy2021_title8_missing").statement for r in rows
+        if r["series"] == "cbp_t8+t42" and r["swb_title8_apprehensions"] is None]
     return Result(out, meta, keys=by)
 
 
@@ -194,9 +226,10 @@ def _sector_apprehensions(by: list[str], years) -> Result:
     out = table(rows, {"fiscal_year": INT, "sector": TEXT, "series": TEXT,
                        "apprehensions": INT, "series_break": BOOL})
     sources = cited(border.SECTORS, [(r["fiscal_year"], r["source"]) for r in data])
-    meta = context_meta("apprehensions", by, years, sources, APPREHENSION_RULE)
+    meta = context_meta("apprehensions", by, years, sources, APPREHENSION_RULE,
+                        out.column_names)
     meta.notes = _series_notes(rows) + [series.fact("sectors_include_title42").statement]
-    meta.warnings = _break_warnings(rows)
+    meta.warnings = break_warnings(rows)
     return Result(out, meta, keys=by)
 
 
@@ -221,22 +254,29 @@ def _region_apprehensions(by: list[str], years) -> Result:
         for region in regions():
             rows.append({"fiscal_year": year, "region": region.name,
                          "districts": "+".join(region.districts),
-                         "sectors": ", ".join(region.sectors),
-                         "series": "cbp_apprehensions" if reason is None else None,
+                         "series": "cbp_all_t8" if reason is None else None,
                          "apprehensions": values[region.name], "note": reason})
         if reason is None:
             used += [(year, border.sector_apprehensions()[(year, s)]["source"])
                      for r in regions() for s in r.sectors]
-    rows = with_breaks(rows, by)
-    out = table(rows, {"fiscal_year": INT, "region": TEXT, "districts": TEXT, "sectors": TEXT,
-                       "series": TEXT, "apprehensions": INT, "series_break": BOOL,
-                       "note": TEXT})
+    # No break to mark: every region row is the exact CBP series, or null (the note says why).
+    out = table(rows, {"fiscal_year": INT, "region": TEXT, "districts": TEXT, "series": TEXT,
+                       "apprehensions": INT, "note": TEXT})
     meta = context_meta("apprehensions", by, years, cited(border.SECTORS, used),
-                        APPREHENSION_RULE + " By region: the sum of its whole sectors.")
-    meta.notes = [series.fact("sectors_not_districts").statement]
+                        APPREHENSION_RULE + " By region: the sum of its whole sectors.",
+                        out.column_names)
+    meta.notes = [series.fact("sectors_not_districts").statement, region_note()]
     if any(r["note"] for r in rows):
         meta.warnings = [REGION_WARNING]
     return Result(out, meta, keys=by)
+
+
+def region_note() -> str:
+    from crossings.context.regions import regions
+
+    return "Regions: " + "; ".join(
+        f"{r.name} = districts {'+'.join(r.districts)}, sectors {', '.join(r.sectors)}"
+        for r in regions())
 
 
 REGION_WARNING = ("By border region through FY2019 only: sector counts from FY2020 include "
@@ -248,7 +288,7 @@ def _series_notes(rows: list[dict]) -> list[str]:
     return [f"series {n}: {border.SERIES_TEXT[n]}" for n in names]
 
 
-def _break_warnings(rows: list[dict]) -> list[str]:
+def break_warnings(rows: list[dict]) -> list[str]:
     breaks = sorted({r["fiscal_year"] for r in rows if r["series_break"]})
     return [f"The series changes in FY{', FY'.join(map(str, breaks))} (series_break): "
             "compare years across a break with care."] if breaks else []
@@ -273,7 +313,8 @@ def encounters(by: list[str], years) -> Result:
                            "coastal_border": INT, "series_break": BOOL})
         file = border.ENCOUNTERS
     meta = context_meta("encounters", by, years,
-                        cited(file, [(r["fiscal_year"], r["source"]) for r in data]), rule)
+                        cited(file, [(r["fiscal_year"], r["source"]) for r in data]), rule,
+                        out.column_names)
     meta.notes = [*_series_notes(rows), series.fact("encounters_own_series").statement]
     return Result(out, meta, keys=by)
 
@@ -296,10 +337,11 @@ def removals(by: list[str], years, chosen: str | None) -> Result:
             "tables (August 2024) from FY2020, a break between; a year neither has is null. "
             "--series ice: ICE's own removals only. Series are never added together."
             if chosen == "dhs" else f"As published: the {chosen} series alone.")
-    meta = context_meta("removals", by, years, cited(border.REMOVALS, used), rule)
+    meta = context_meta("removals", by, years, cited(border.REMOVALS, used), rule,
+                        out.column_names)
     meta.options = {"series": chosen}
     meta.notes = [series.fact("ice_only" if chosen == "ice" else "removals_break").statement]
-    meta.warnings = _break_warnings(rows) + [
+    meta.warnings = break_warnings(rows) + [
         f"FY{r['fiscal_year']}: {r['note']}" for r in rows if r["series"] is None]
     return Result(out, meta, keys=by)
 

@@ -32,7 +32,7 @@ def title8(year: int) -> tuple[int | None, int | None, str | None, str | None]:
     row = border.apprehensions().get(year)
     if row is None:
         return None, None, None, f"no Border Patrol figure for FY{year} in the shipped series"
-    if row["series"] == "cbp_apprehensions":  # all Title 8 before FY2020
+    if row["series"] == "cbp_all_t8":  # all Title 8 before FY2020
         value = row["southwest_border"]
         return value, None, row["series"], (
             None if value is not None else f"no Southwest-border figure for FY{year}: "
@@ -63,16 +63,17 @@ def per_apprehension(by=(), where: dict | None = None, **store_options) -> Resul
         row["filings"] = count
         row.update(_denominator(row, used))
         rows.append(row)
-    rows = beside.with_breaks(rows, wanted)
     types = {k: beside.INT if k == "fiscal_year" else beside.TEXT for k in wanted}
+    # The denominator's series is named on each row; where it changes, a warning says so.
     out = beside.table(rows, {**types, "filings": beside.INT, "title8_apprehensions": beside.INT,
                               "filings_per_1000": beside.FLOAT,
                               "title42_expulsions": beside.INT, "series": beside.TEXT,
-                              "series_break": beside.BOOL, "note": beside.TEXT})
+                              "note": beside.TEXT})
     meta = filings.meta
     file = border.SECTORS if "region" in wanted else border.APPREHENSIONS
     beside.add_context(meta, beside.cited(file, used))
     _describe(meta, wanted, rows)
+    meta.warnings += beside.break_warnings(beside.with_breaks(rows, wanted))
     return Result(out, meta, keys=wanted)
 
 
@@ -98,7 +99,7 @@ def _denominator(row: dict, used: list) -> dict:
     year = row["fiscal_year"]
     if "region" in row:
         values, reason = beside.region_title8(year)
-        value, t42, name = values[row["region"]], None, "cbp_apprehensions"
+        value, t42, name = values[row["region"]], None, "cbp_all_t8"
         if reason is None:
             region = next(r for r in regions() if r.name == row["region"])
             used += [(year, border.sector_apprehensions()[(year, s)]["source"])
@@ -134,9 +135,7 @@ def _describe(meta, wanted: list[str], rows: list[dict]) -> None:
                   "apprehensions."]
     if "region" in wanted:
         meta.notes.append(series.fact("sectors_not_districts").statement)
-        meta.notes.append("Regions: " + "; ".join(
-            f"{r.name} = districts {'+'.join(r.districts)}, sectors {', '.join(r.sectors)}"
-            for r in regions()))
+        meta.notes.append(beside.region_note())
     missing = sorted({r["fiscal_year"] for r in rows if r["title8_apprehensions"] is None})
     if "region" in wanted and any(y > last for y in missing):
         meta.warnings.append(beside.REGION_WARNING)

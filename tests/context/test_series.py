@@ -28,12 +28,12 @@ def test_a_blank_cell_is_missing_never_zero():
 
 def test_every_row_names_its_series():
     names = {y: r["series"] for y, r in border.apprehensions().items()}
-    assert names[2019] == "cbp_apprehensions"
-    assert {names[y] for y in (2020, 2021, 2022, 2023)} == {"cbp_encounters_t8_t42"}
-    assert names[2024] == "cbp_apprehensions_t8"
+    assert names[2019] == "cbp_all_t8"
+    assert {names[y] for y in (2020, 2021, 2022, 2023)} == {"cbp_t8+t42"}
+    assert names[2024] == "cbp_t8"
     sectors = border.sector_apprehensions()
-    assert sectors[(2019, "Tucson")]["series"] == "cbp_apprehensions"
-    assert sectors[(2020, "Tucson")]["series"] == "ohss_encounters_t8_t42_rounded"
+    assert sectors[(2019, "Tucson")]["series"] == "cbp_all_t8"
+    assert sectors[(2020, "Tucson")]["series"] == "ohss_t8+t42"
     assert border.exact_sector_years()[-1] == 2019
 
 

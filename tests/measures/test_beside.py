@@ -73,7 +73,7 @@ def test_apprehensions_name_their_series_and_mark_each_break():
     assert rows[(2021,)]["swb_title8_apprehensions"] is None
     assert [y for (y,), r in rows.items() if r["series_break"]] == [2020, 2024]
     assert {r["series"] for r in rows.values()} == {
-        "cbp_apprehensions", "cbp_encounters_t8_t42", "cbp_apprehensions_t8"}
+        "cbp_all_t8", "cbp_t8+t42", "cbp_t8"}
     assert any("FY2020, FY2024" in w for w in result.meta.warnings)
 
 
@@ -129,7 +129,7 @@ def test_ice_removals_only_as_their_own_series():
 
 def test_encounters_are_their_own_series():
     [r] = measure("encounters", where={"from_year": 2000, "to_year": 2000}).to_pylist()
-    assert (r["series"], r["southwest_land_border"]) == ("ohss_khsm_encounters", 1566420)
+    assert (r["series"], r["southwest_land_border"]) == ("ohss_khsm", 1566420)
 
 
 @pytest.mark.parametrize(("name", "kwargs", "message"), [
