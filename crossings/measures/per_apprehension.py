@@ -16,7 +16,7 @@ from crossings.context import border, series
 from crossings.context.regions import region_of_district, regions
 from crossings.measures import beside
 from crossings.measures.charges import IMMIGRATION
-from crossings.measures.query import choose
+from crossings.measures.query import choose, filter_values
 from crossings.measures.result import Result
 
 RULE = ("Filings (the filings measure, border = southwest, immigration charges) per 1,000 "
@@ -48,9 +48,10 @@ def per_apprehension(by=(), where: dict | None = None, **store_options) -> Resul
     from crossings.measures import measure
 
     wanted = beside.checked_by("per_apprehension", by or ("fiscal_year", "charge"))
-    where = {k: v for k, v in (where or {}).items() if v not in (None, "", [], ())}
+    where = {k: v for k, v in (where or {}).items() if v is not None}
     beside.checked_years("per_apprehension", where)
-    charges = [choose("charge", c, IMMIGRATION) for c in _as_list(where.get("charge"))]
+    charges = [choose("charge", c, IMMIGRATION)
+               for c in filter_values("charge", where.get("charge"))]
     count_by = [d for d in wanted if d != "region"] + (["district"] if "region" in wanted
                                                       else [])
     filings = measure("filings", by=count_by, store=store_options.pop("store", None),
@@ -75,12 +76,6 @@ def per_apprehension(by=(), where: dict | None = None, **store_options) -> Resul
     _describe(meta, wanted, rows)
     meta.warnings += beside.break_warnings(beside.with_breaks(rows, wanted))
     return Result(out, meta, keys=wanted)
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
 
 
 def _grouped(rows: list[dict], wanted: list[str]) -> dict[tuple, int]:

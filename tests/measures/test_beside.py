@@ -222,3 +222,8 @@ def test_cli_series_without_a_store():
     assert done.stdout.splitlines()[1].startswith("2024,ice_ero_removals,271484,")
     bad = run_cli("stats", "apprehensions", "--district", "41")
     assert bad.returncode == 2 and "takes no filter district" in bad.stderr
+
+
+def test_an_empty_charge_filter_is_refused_not_ignored(store):
+    with pytest.raises(InvalidRequest, match="names no value"):
+        measure("per_apprehension", where={"charge": ""}, store=store)
