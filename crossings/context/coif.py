@@ -28,6 +28,11 @@ class Rate:
     dollars: float  # per year, as printed
     source: str
 
+    @property
+    def secondary(self) -> bool:
+        """Taken from a page quoting the notice, not the notice (the README marks them)."""
+        return "secondary" in self.source
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -68,6 +68,11 @@ def cost_meta(meta, rows: list[dict], share: float) -> None:
     flagged = sorted({r["coif_year"] for r in rows} & set(coif.inconsistent_years()))
     if flagged:
         meta.warnings.append(series.fact("coif_2019_2020_inconsistent").statement)
+    quoted = sorted({r["coif_year"] for r in rows if r["coif_year"] is not None
+                     and coif.annual_rates()[r["coif_year"]].secondary})
+    if quoted:
+        meta.warnings.append(f"The COIF rate of FY{', FY'.join(map(str, quoted))} comes from "
+                             "a secondary page quoting the BOP notice, not the notice itself.")
     without = sorted({r["fiscal_year"] for r in rows if r["coif_year"] is None})
     if without:
         meta.warnings.append(f"No cost (null) for FY{beside.span(without)[2:]}: no BOP COIF "

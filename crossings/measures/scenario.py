@@ -58,13 +58,13 @@ def scenario(halt, *, from_year=None, to_year=None, source: str = "idb",
     years = {"from_year": first, "to_year": last}
     southwest = sorted(idb_codes.southwest_border_districts())
 
-    def counts(name: str, charge: list[str] | None, by_district: bool) -> dict:
+    def counts(name: str, charge: list[str] | None, by_district: bool) -> Result:
+        """The measure per year (and southwest border district), as anyone can ask it."""
         where = {**years, **({"charge": charge} if charge else {}),
                  **({"district": southwest} if by_district else {})}
-        kw = {"charge_basis": basis} if name != "filings" else {}
-        result = measure(name, by=["fiscal_year", *(["district"] if by_district else [])],
-                         where=where, **options, **kw)
-        return result
+        basis_of = {"charge_basis": basis} if name != "filings" else {}
+        return measure(name, by=["fiscal_year", *(["district"] if by_district else [])],
+                       where=where, **options, **basis_of)
 
     parts = {}
     for scope in (False, True):

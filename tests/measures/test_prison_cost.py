@@ -100,6 +100,9 @@ def test_prison_cost_meta(store):
     assert meta.options["share_served"] == 1.0
     assert any("86 FR 49060" in w and "FY2019 and FY2020" in w for w in meta.warnings)
     assert any(w.startswith("No cost (null) for FY2006") for w in meta.warnings)
+    # FY2017 (priced FY2018) and FY2023 (priced FY2022) are quoted by secondary pages.
+    assert "The COIF rate of FY2017, FY2023 comes from a secondary page" in " ".join(
+        meta.warnings)
     assert any("pretrial detention" in w and "not a marginal cost" in w
                for w in meta.warnings)
     # Each rate's citation, keyed by the years it priced.
