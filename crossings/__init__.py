@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from crossings.version import __version__
 
-__all__ = ["__version__", "measure", "reconcile", "vocabulary"]
+__all__ = ["__version__", "measure", "reconcile", "scenario", "vocabulary"]
 
 
 def __getattr__(name: str):
@@ -26,6 +26,10 @@ def __getattr__(name: str):
         from crossings.measures.reconcile import reconcile
 
         return reconcile
+    if name == "scenario":
+        from crossings.measures.scenario import scenario
+
+        return scenario
     if name == "vocabulary":
         from crossings.measures.vocabulary import vocabulary
 

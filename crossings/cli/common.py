@@ -118,11 +118,12 @@ def emit_json(payload) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
 
 
-#: Label columns a table leaves out (CSV and JSON keep them).
-TABLE_HIDDEN = ("district_short_name", "district_map_key")
+#: Label columns a table leaves out (CSV and JSON keep them); a null's reason is also
+#: among the warnings printed under the table.
+TABLE_HIDDEN = ("district_short_name", "district_map_key", "note")
 #: Columns whose numbers are names, not quantities: no thousands separator.
 PLAIN_COLUMNS = ("fiscal_year", "year", "month", "district", "circuit", "code", "release",
-                 "disposition", "counsel", "offense_level", "sector")
+                 "disposition", "counsel", "offense_level", "sector", "coif_year")
 
 
 def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,

@@ -20,7 +20,7 @@ from crossings.errors import CrossingsError
 from crossings.version import __version__
 
 #: Command modules, each with ``register(app)``; one module per command.
-COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "reconcile", "codebook")
+COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "scenario", "reconcile", "codebook")
 
 app = typer.Typer(
     name="crossings",

@@ -9,6 +9,7 @@ import typer
 from crossings.cli import common
 from crossings.cli.common import Format
 from crossings.measures import MEASURES, measure
+from crossings.measures.beside import CONTEXT_MEASURES
 from crossings.measures.engine import ENGINES
 from crossings.measures.query import DIMENSIONS
 
@@ -17,10 +18,11 @@ def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats_command(
         name: str = typer.Argument(..., metavar="MEASURE",
-                                   help=f"One of: {', '.join(MEASURES)}."),
+                                   help=f"One of: {', '.join(MEASURES)}; published series "
+                                        f"beside them: {', '.join(CONTEXT_MEASURES)}."),
         by: str = typer.Option("", "--by", help="Dimensions, comma-separated: "
                                + ", ".join(sorted({d for v in DIMENSIONS.values() for d in v}))
-                               + "."),
+                               + "; for the published series: sector, region."),
         from_year: int = typer.Option(None, "--from-year", help="First fiscal year."),
         to_year: int = typer.Option(None, "--to-year", help="Last fiscal year."),
         district: str = typer.Option(None, "--district",
@@ -35,7 +37,14 @@ def register(app: typer.Typer) -> None:
                                         help="Count a defendant under every charge category."),
         charges: Path = typer.Option(None, "--charges",
                                      help="Charge-rules CSV to use instead of the shipped one."),
-        source: str = typer.Option("idb", "--source", help="idb (court file) or lions."),
+        source: str = typer.Option("idb", "--source",
+                                   help="idb (court file) or lions (prosecutors' data)."),
+        series: str = typer.Option(None, "--series",
+                                   help="removals: dhs (Yearbook to FY2019, then OHSS; "
+                                        "default), ice (ICE's own), or one series by name."),
+        share_served: float = typer.Option(1.0, "--share-served", metavar="F",
+                                           help="prison_cost: share of each imposed term "
+                                                "served (0-1; default 1.0, as imposed)."),
         ytd: bool = typer.Option(False, "--ytd", help="Cut every fiscal year to October "
                                  "through the data's last complete month (not for pending)."),
         release: str = typer.Option(None, "--release", help="Release (default: latest)."),
@@ -66,7 +75,8 @@ def register(app: typer.Typer) -> None:
                          source=source, store=store, release=release, transfers=transfers,
                          charge_basis=charge_basis, any_charge=any_charge,
                          charges_file=str(charges) if charges else None, engine=engine,
-                         share=share, change=change, sort=sort, top=top, ytd=ytd)
+                         share=share, change=change, sort=sort, top=top, ytd=ytd,
+                         series=series, share_served=share_served)
         common.emit_result(result, fmt, output=output, quiet=quiet,
                            wide=None if wide is None else (None if wide == "auto" else wide),
                            spread=wide is not None)

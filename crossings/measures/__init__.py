@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 
 from crossings import sources
-from crossings.measures import answers, charges
+from crossings.errors import InvalidRequest
+from crossings.measures import answers, beside, charges
 from crossings.measures.caveats import caveats
 from crossings.measures.engine import get_engine
 from crossings.measures.meta import RULES_VERSION, Meta
-from crossings.measures.query import DIMENSIONS, MEASURES, build_query
+from crossings.measures.query import DIMENSIONS, MEASURES, build_query, choose
 from crossings.measures.result import Result
 from crossings.measures.years import years_warnings
 from crossings.store import Store
@@ -28,8 +29,9 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
             transfers: str = "exclude", charge_basis: str = "default",
             any_charge: bool = False, charges_file: str | None = None,
             engine: str = "duckdb", share: bool = False, change: bool = False,
-            sort: str | None = None, top: int | None = None, ytd: bool = False) -> Result:
-    """Compute a measure.
+            sort: str | None = None, top: int | None = None, ytd: bool = False,
+            series: str | None = None, share_served: float = 1.0) -> Result:
+    """Compute a measure (or a published series beside the counts: ``beside.NAMES``).
 
     >>> crossings.measure("filings", by=["fiscal_year", "charge"],
     ...                   where={"district": "41", "from_year": 2015}, change=True)
@@ -38,8 +40,23 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
     ``change``: change from one and five years before (``fiscal_year`` in ``by``);
     ``sort``: a column, ``-column`` descending; ``top``: the first N rows after sorting;
     ``ytd``: every fiscal year cut to October through the data's last complete month,
-    so a partial year compares with the ones before it.
+    so a partial year compares with the ones before it;
+    ``series``: removals only (``dhs``, ``ice``...); ``share_served``: prison_cost only.
     """
+    name = choose("measure", name, (*MEASURES, *beside.NAMES))
+    if name in beside.NAMES:
+        if share or change or ytd:
+            raise InvalidRequest(f"--share, --change and --ytd do not apply to {name}: its "
+                                 "series change definitions between years (see series_break)")
+        result = beside.measure(name, by, where, series_name=series,
+                                share_served=share_served, source=source, store=store,
+                                release=release, transfers=transfers,
+                                charge_basis=charge_basis, any_charge=any_charge,
+                                charges_file=charges_file, engine=engine)
+        result.table = answers.sort_and_top(result.table, sort, top)
+        return result
+    if series is not None or share_served != 1.0:
+        raise InvalidRequest("--series applies to removals, --share-served to prison_cost")
     q = build_query(name, by, where, transfers=transfers, charge_basis=charge_basis,
                     any_charge=any_charge, source=source, release=release, ytd=ytd)
     store = store if isinstance(store, Store) else Store(store)
@@ -55,7 +72,7 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
     table = result.table
     if change:
         table = answers.with_change(q, table, _years_covered(result), result.meta.partial_years,
-                                    False, result.meta.warnings)
+                                    q.ytd, result.meta.warnings)
     table = answers.within_years(q, table)
     if share:
         table = answers.with_share(q, table)

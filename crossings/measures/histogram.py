@@ -26,6 +26,8 @@ from crossings.measures.query import Query
 #: Prison-term sentinels (PRISTOT) as the rule names them; see prison-sentinels.csv.
 UNDER_A_MONTH, NO_SENTENCE, SEALED, LIFE, DEATH = -1, -2, -3, -4, -5
 CUSTODY_SENTINELS = (UNDER_A_MONTH, LIFE, DEATH)
+#: Measures computed from the histogram of prison terms.
+SENTENCE_MEASURES = ("sentences", "prison_years")
 
 
 def quantile(histogram: list[tuple[float, int]], q: float) -> float | None:
@@ -96,7 +98,7 @@ def rows_from(q: Query, table: pa.Table, codes: Codes) -> pa.Table:
     group, uniques = _group_ids(table, keys)
     n_groups = len(uniques)
     counts = table["n"].to_numpy(zero_copy_only=False).astype(np.int64)
-    if q.measure == "sentences":
+    if q.measure in SENTENCE_MEASURES:
         columns = sentence_columns(table, group, counts, n_groups)
     elif q.measure == "speed":
         columns = speed_columns(table, group, counts, n_groups)
@@ -235,6 +237,9 @@ def sentence_columns(table, group, counts, n_groups) -> dict:
         "sealed": _sum(group, counts, sealed, n_groups),
         # Everything else: -8, blank, and negative values the codebook does not name.
         "missing": _sum(group, counts, ~known & ~no_sentence & ~sealed, n_groups),
+        # prison_years: the known terms summed (unknown ones apart, never guessed).
+        "unknown_term": _sum(group, counts, ~known, n_groups),
+        "prison_years": total / 12,
     }
 
 
@@ -271,5 +276,5 @@ def to_table(q: Query, table: pa.Table) -> pa.Table:
 
 def column_type(name: str) -> pa.DataType:
     """Counts are integers; statistics and shares are decimals."""
-    decimal = name.endswith(("_months", "_days")) or name.startswith("share_")
+    decimal = name.endswith(("_months", "_days", "_years")) or name.startswith("share_")
     return pa.float64() if decimal else pa.int64()

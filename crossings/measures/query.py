@@ -33,6 +33,9 @@ BOTH = ("idb", "lions")
 SENTENCE_COLUMNS = ("convicted", "known_term", "prison", "median_prison_months",
                     "mean_prison_months", "p25_prison_months", "p75_prison_months",
                     "life_or_death", "time_served", "no_sentence", "sealed", "missing")
+#: The sum of the known terms (life and death at 470 months) in years; the rest apart.
+PRISON_YEAR_COLUMNS = ("convicted", "known_term", "unknown_term", "life_or_death",
+                       "prison_years")
 SPEED_COLUMNS = ("terminated", "dated", "median_days", "p90_days", "share_within_1_day",
                  "share_within_7_days")
 
@@ -45,6 +48,9 @@ MEASURES = {m.name: m for m in (
     Measure("pending", "pending", summary="defendants pending at the end of the year"),
     Measure("sentences", "termination", SENTENCE_COLUMNS, convicted_only=True,
             summary="prison terms of convicted defendants", sources=BOTH),
+    Measure("prison_years", "termination", PRISON_YEAR_COLUMNS, convicted_only=True,
+            summary="years of prison imposed on convicted defendants (terms / 12)",
+            sources=BOTH),
     Measure("dispositions", "termination", group=("disposition",),
             summary="terminated defendants by final disposition"),
     Measure("speed", "termination", SPEED_COLUMNS,

@@ -8,6 +8,7 @@ from crossings.codebook import districts
 from crossings.codebook import idb as idb_codes
 from crossings.codebook import lions as lions_codes
 from crossings.errors import InvalidRequest
+from crossings.measures.beside import CONTEXT_MEASURES
 from crossings.measures.charges import CATEGORIES
 from crossings.measures.query import MEASURES
 
@@ -35,6 +36,12 @@ DIMENSION_LABELS = {
     "program": "LIONS: the program category of the case",
     "release": "LIONS: the release (monthly snapshot) the numbers come from",
 }
+#: Dimensions of the published series (apprehensions, encounters, per_apprehension).
+SERIES_DIMENSIONS = {
+    "sector": "Border Patrol sector (apprehensions, encounters)",
+    "region": "Border region: whole sectors beside their districts (California 74; Arizona "
+              "70; New Mexico and West Texas 84+42; South Texas 41), through FY2019",
+}
 
 KINDS = ("districts", "charges", "measures", "dimensions", "countries", "agencies",
          "dispositions")
@@ -58,14 +65,20 @@ def _charges() -> list[dict]:
 
 def _measures() -> list[dict]:
     return [{"measure": m.name, "label": m.summary, "sources": ", ".join(m.sources),
-             "columns": ", ".join((*m.group, *m.columns))} for m in MEASURES.values()]
+             "columns": ", ".join((*m.group, *m.columns))} for m in MEASURES.values()] + [
+        {"measure": m.name, "label": m.summary,
+         "sources": "published series" + (" + idb, lions" if m.store else ""),
+         "columns": f"by: {', '.join(m.dimensions) or 'the store dimensions'}"}
+        for m in CONTEXT_MEASURES.values()]
 
 
 def _dimensions() -> list[dict]:
     names = dict.fromkeys(d for s in sources.SOURCES.values() for d in s.dimensions)
     return [{"dimension": d, "label": DIMENSION_LABELS[d],
              "sources": ", ".join(s.name for s in sources.SOURCES.values()
-                                  if d in s.dimensions)} for d in names]
+                                  if d in s.dimensions)} for d in names] + [
+        {"dimension": d, "label": label, "sources": "published series"}
+        for d, label in SERIES_DIMENSIONS.items()]
 
 
 def _countries() -> list[dict]:

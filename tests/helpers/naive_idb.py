@@ -167,7 +167,8 @@ def naive(path: Path, measure: str, by=(), where=None, transfers="exclude",
     for row in read_rows(path):
         if row[flag] != "1":
             continue
-        if measure in ("convictions", "sentences") and int(row["DISP1"]) not in CONVICTED:
+        if (measure in ("convictions", "sentences", "prison_years")
+                and int(row["DISP1"]) not in CONVICTED):
             continue
         fy = int(row["FISCALYR"])
         if "from_year" in where and fy < where["from_year"]:
@@ -246,6 +247,8 @@ def finish(measure: str, by, key: tuple, rows: list[dict]) -> dict:
             out["district_map_key"] = GEO[value]["geo_id"]
     if measure == "sentences":
         out.update(sentences(rows))
+    elif measure == "prison_years":
+        out.update(prison_years(rows))
     elif measure == "speed":
         out.update(speed(rows))
     else:
@@ -266,6 +269,16 @@ def sentences(rows: list[dict]) -> dict:
             "time_served": None,  # the court file does not mark it
             "no_sentence": terms.count(-2), "sealed": terms.count(-3),
             "missing": sum(1 for t in terms if t < 0 and t not in (-1, -2, -3, -4, -5))}
+
+
+def prison_years(rows: list[dict]) -> dict:
+    """Known terms summed in years: months as is, under a month 0, life and death 470."""
+    terms = [int(r["PRISTOT"]) for r in rows]
+    known = [t if t >= 0 else (0 if t == -1 else 470) for t in terms if t >= 0 or t in (-1, -4, -5)]
+    return {"convicted": len(rows), "known_term": len(known),
+            "unknown_term": len(rows) - len(known),
+            "life_or_death": sum(1 for t in terms if t in (-4, -5)),
+            "prison_years": sum(known) / 12}
 
 
 def speed(rows: list[dict]) -> dict:

@@ -40,7 +40,7 @@ DATES = {"filing": "filedate", "pending": "filedate", "termination": "termdate"}
 MONTHS = {"filing": "f_month", "pending": "f_month", "termination": "t_month"}
 LEVELS = {"filing": "fofflvl1", "termination": "tofflvl1"}
 #: The values a histogram measure groups by besides its keys.
-VALUES = {"sentences": ("pristot",), "speed": ("days",)}
+VALUES = {"sentences": ("pristot",), "prison_years": ("pristot",), "speed": ("days",)}
 #: Dimensions and group columns stored as integer codes (decoded in stats.py).
 CODED = ("district", "circuit", "border", "charge", "statute", "month", "filing_charge",
          "termination_charge")

@@ -290,6 +290,9 @@ def sentence_aggregates(d: ibis.Table) -> dict:
         "no_sentence": no_sentence.sum(),
         "sealed": ibis.literal(0).cast("int64"),  # LIONS does not mark sealed terms apart
         "missing": (~known & ~no_sentence).sum(),
+        # prison_years: the known terms summed (unknown ones apart, never guessed).
+        "unknown_term": (~known).sum(),
+        "prison_years": value.sum().fill_null(0.0) / 12,
     }
 
 
@@ -321,7 +324,7 @@ def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
         d = d.filter(d.charge.isin(list(q.charges)))
     d = with_dimensions(q, d, t, release)
     keys = [f"_by_{name}" for name in q.by]
-    if q.measure == "sentences":
+    if q.measure in ("sentences", "prison_years"):
         d = with_sentences(d.select(*DEFENDANT_KEY, *keys).distinct(), t)
         metrics = sentence_aggregates(d)
     else:

@@ -36,6 +36,8 @@ CASES = [
     ("pending", ["fiscal_year", "charge"], {}, {}),
     ("sentences", ["fiscal_year", "charge"], {}, {}),
     ("sentences", ["charge"], {"border": "other"}, {"any_charge": True}),
+    ("prison_years", ["fiscal_year", "charge"], {}, {}),
+    ("prison_years", ["district"], {"border": "southwest"}, {"charge_basis": "filing"}),
     ("dispositions", ["charge"], {}, {}),
     ("speed", ["fiscal_year", "charge"], {}, {}),
     ("speed", ["border"], {"charge": "illegal_entry"}, {}),

@@ -222,3 +222,50 @@ def test_cli_json_equals_python(store):
                   "--store", str(store.root), "--format", "json")
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout) == json.loads(json.dumps(python.to_dict(), default=str))
+
+
+# --- prison years, filings per apprehension and the scenario from the prosecutors' data ---
+@pytest.mark.parametrize("engine", ENGINES)
+def test_prison_years_from_lions(store, engine):
+    # FY2018 convictions: TXS re-entry 18 months, TXW entry 30 days, AZ smuggling life.
+    got = {r["charge"]: r for r in measure("prison_years", by=["charge"], source="lions",
+                                           store=store, engine=engine).to_pylist()}
+    assert got["illegal_reentry"]["prison_years"] == pytest.approx(18 / 12)
+    assert got["illegal_entry"]["prison_years"] == pytest.approx(30 / 30.4375 / 12)
+    assert got["alien_smuggling"]["prison_years"] == pytest.approx(470 / 12)
+    assert got["alien_smuggling"]["life_or_death"] == 1
+
+
+def test_per_apprehension_from_lions_with_the_petty_cases(store):
+    # Immigration filings in the border districts: FY2017 TXS re-entry (1); FY2018 the
+    # TXW petty 1325 and the two AZ smuggling defendants (3). NM's unreadable leads and
+    # Guam are not counted. Southwest border FY2017 303,916 and FY2018 396,579.
+    got = {r["fiscal_year"]: r for r in measure("per_apprehension", by=["fiscal_year"],
+                                                source="lions", store=store).to_pylist()}
+    assert (got[2017]["filings"], got[2018]["filings"]) == (1, 3)
+    assert got[2017]["filings_per_1000"] == pytest.approx(1000 / 303916)
+    assert got[2018]["filings_per_1000"] == pytest.approx(3000 / 396579)
+
+
+def test_scenario_from_lions(store):
+    import crossings
+
+    # The JUNFY2018 release: FY2018 is partial, so the default year is FY2017: the TXS
+    # re-entry filing of 2 filings (the other is AZ's drug case); no conviction in FY2017.
+    [national] = [r for r in crossings.scenario("illegal_entry,illegal_reentry",
+                                                source="lions", store=store).to_pylist()
+                  if r["district"] == "all"]
+    assert (national["fiscal_year"], national["halted_filings"], national["all_filings"],
+            national["convictions"]) == (2017, 1, 2, 0)
+    # FY2018: the TXW petty entry filing of 6; convicted by the case's lead charge: TXS
+    # re-entry (18 months) and TXW entry (30 days); AZ's smuggling life term is not halted.
+    rows = {r["district"]: r for r in crossings.scenario(
+        ["illegal_entry", "illegal_reentry"], source="lions", store=store, from_year=2018,
+        to_year=2018).to_pylist()}
+    assert (rows["all"]["halted_filings"], rows["all"]["all_filings"]) == (1, 6)
+    assert rows["all"]["convictions"] == 2
+    years = 18 / 12 + 30 / 30.4375 / 12
+    assert rows["all"]["prison_years"] == pytest.approx(years)
+    assert rows["all"]["cost_usd"] == pytest.approx(years * 36299.25)  # FY2017's rate
+    assert (rows["41"]["halted_filings"], rows["41"]["convictions"]) == (0, 1)
+    assert (rows["42"]["halted_filings"], rows["42"]["all_filings"]) == (1, 1)
