@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import urllib.parse
 import zipfile
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from crossings import settings
+from crossings import atomic, settings
 from crossings.archives import FileDigest, ZipMemberStream, text_or_sas_members
 from crossings.errors import FetchError, SourceError
 from crossings.fetch.http import (
@@ -178,11 +177,11 @@ def _record(dest: Path, url: str, how: str, fetched_at: str, tried: list[dict],
                          member=member.filename, member_size=member.file_size, how=how,
                          fetched_at=fetched_at, sha256_path=sha_path,
                          record_path=record_path, tried=tried)
-    _write_atomic(sha_path, f"{sha256}  {dest.name}\n")
+    atomic.write_text(sha_path, f"{sha256}  {dest.name}\n")
     record = {"url": url, "fetched_at": fetched_at, "size": size, "sha256": sha256,
               "file": dest.name, "member": member.filename, "member_size": member.file_size,
               "member_crc32": f"{member.CRC:08x}", "how": how}
-    _write_atomic(record_path, json.dumps(record, indent=2) + "\n")
+    atomic.write_text(record_path, json.dumps(record, indent=2) + "\n")
     return result
 
 
@@ -215,8 +214,3 @@ def verify_zip(path: Path, *, progress: ProgressCallback | None = None,
     digest.finish()
     return info, digest.sha256, digest.size
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -10,7 +10,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from crossings import settings
+from crossings import atomic, settings
 from crossings.archives import FileDigest, ZipMemberStream, open_zip, sha256_file
 from crossings.errors import CorruptArchive, FetchError
 from crossings.fetch.http import Deadline, DeadlinePassed, HTTPStatusError, download
@@ -254,6 +254,4 @@ def _write_record(result: LionsFetchResult, *, complete: bool) -> None:
         "fetched_at": result.fetched_at, "warnings": result.warnings,
         "files": [asdict(f) for f in result.files],
     }
-    tmp = result.record_path.with_name(result.record_path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, result.record_path)
+    atomic.write_text(result.record_path, json.dumps(doc, indent=2) + "\n")
