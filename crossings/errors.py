@@ -79,6 +79,34 @@ class ReleaseNotFound(StoreError):
     """The asked-for release is not in the store."""
 
 
+class NotAStore(StoreError):
+    """The folder is not a crossings store (a file, or a folder of other things)."""
+
+
+class ManifestDamaged(StoreError):
+    """``manifest.json`` (or the staging journal) is missing, truncated or of the wrong shape."""
+
+
+class UnsafePath(StoreError):
+    """A path named by the store's records lies outside the store."""
+
+
+class ReleaseConflict(StoreError):
+    """The release is already loaded from other files (pass ``--replace``)."""
+
+
+class ReleaseBeingReplaced(StoreError):
+    """The release was swapped out by an ingest while a query was opening it."""
+
+
+class DamagedStore(StoreError):
+    """A release's files differ from what its ingest recorded (deleted, extra, truncated)."""
+
+
+class StoreWriteFailed(StoreError):
+    """The store cannot be written (read-only, disk full); it stays as it was."""
+
+
 # --- requests ------------------------------------------------------------
 class InvalidRequest(CrossingsError):
     """A measure, dimension, filter or option that does not exist or does not fit."""

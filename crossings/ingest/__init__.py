@@ -16,10 +16,12 @@ SOURCES = sources.NAMES
 
 
 def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = False,
-           release: str | None = None, progress: ProgressCallback | None = None,
-           skip_unreadable: bool = False):
+           replace: bool = False, release: str | None = None,
+           progress: ProgressCallback | None = None, skip_unreadable: bool = False):
     """Ingest ``path`` into ``store``; returns an ``IngestReport``.
 
+    ``force`` ingests again files already loaded; ``replace`` lets files
+    replace a release of the same name loaded from other files.
     ``skip_unreadable``: in a folder of the court file's yearly SAS files, list
     an unreadable file as skipped instead of stopping (a year will be missing)."""
     run = sources.get(source).entry_point("ingest")
@@ -29,4 +31,5 @@ def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = F
             raise InvalidRequest("--skip-unreadable applies to the court file's yearly SAS "
                                  "files (--source idb)")
         options["skip_unreadable"] = True
-    return run(path, store, force=force, release=release, progress=progress, **options)
+    return run(path, store, force=force, replace=replace, release=release, progress=progress,
+               **options)

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from crossings import archives, settings
 from crossings.codebook import idb as idb_codes
 from crossings.errors import EmptySource, UnknownLayout
+from crossings.ingest import transaction
 from crossings.ingest.blocks import BOM, Block, line_blocks, split_header
 from crossings.ingest.idb import inputs as idb_inputs
 from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
@@ -95,32 +96,30 @@ class Tally:
 
 
 def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: bool = False,
-               release: str | None = None, progress: ProgressCallback | None = None,
+               replace: bool = False, release: str | None = None,
+               progress: ProgressCallback | None = None,
                skip_unreadable: bool = False) -> IngestReport:
     """Ingest the court file at ``path`` (file, archive or folder) into ``store``.
 
-    In a folder, a data file that cannot be read (a truncated SAS file) is an
-    error unless ``skip_unreadable``, which lists it as skipped instead."""
+    ``force``: ingest again even if the same files are loaded; ``replace``:
+    replace a release of the same name loaded from other files. In a folder,
+    a data file that cannot be read (a truncated SAS file) is an error unless
+    ``skip_unreadable``, which lists it as skipped instead."""
     path = Path(path)
     store = store if isinstance(store, Store) else Store(store)
     progress = progress or silent
     inputs, skipped = idb_inputs.discover(path, _peek_problem, skip_unreadable=skip_unreadable)
     skipped_dicts = [{"path": s.path, "reason": s.reason} for s in skipped]
-    with store.writing():
-        if not force:
-            existing = _already_loaded(store, inputs)
-            if existing is not None:
-                return IngestReport("unchanged", existing.record, skipped_dicts)
-        staging = store.new_staging(SOURCE)
-        try:
-            record, seconds = _build(inputs, staging, progress)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+
+    def build(staging: Path) -> tuple[dict, dict]:
+        record, seconds = _build(inputs, staging, progress)
         record["release"] = release or record["data_as_of"] or "unknown"
         record["skipped"] = skipped_dicts
-        entry = store.commit(staging, record)
-        return IngestReport("ingested", entry.record, skipped_dicts, seconds)
+        return record, seconds
+
+    done = transaction.load(store, SOURCE, [i.path for i in inputs], build, force=force,
+                            replace=replace, release=release)
+    return IngestReport(done.status, done.record, skipped_dicts, done.seconds)
 
 
 def _peek_problem(item: idb_inputs.Input, quote: bool = True) -> str | None:
@@ -143,18 +142,6 @@ def _stream(item: idb_inputs.Input, digest: archives.FileDigest | None = None):
     if item.kind == "gzip":
         return archives.GzipStream(item.path, digest)
     return archives.PlainStream(item.path, digest)
-
-
-def _already_loaded(store: Store, inputs: list[idb_inputs.Input]):
-    """The loaded entry built from these very files (by SHA-256), if any.
-
-    Hashing costs a pass over the files, so it is only done when every file
-    has the size of a file already loaded."""
-    loaded = {f["size"] for e in store.entries(SOURCE) for f in e.record["files"]}
-    files = sorted({i.path for i in inputs})
-    if not files or any(f.stat().st_size not in loaded for f in files):
-        return None
-    return store.find_by_sha256(SOURCE, [archives.sha256_file(f) for f in files])
 
 
 def _build(inputs: list[idb_inputs.Input], staging: Path, progress) -> tuple[dict, dict]:

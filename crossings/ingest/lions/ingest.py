@@ -26,7 +26,6 @@ sits) and report, rather than guess, what they cannot read.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +38,7 @@ from crossings import archives, settings
 from crossings.codebook import lions as codebook
 from crossings.codebook.lions import KEPT, PARTITION
 from crossings.errors import EmptySource, UnknownLayout, UnsupportedSource
+from crossings.ingest import transaction
 from crossings.ingest.lions.checks import check_not_all_failed, check_not_loaded
 from crossings.ingest.lions.log import LogCount, parse_log
 from crossings.ingest.lions.readme import (
@@ -289,39 +289,25 @@ def release_name(release: Release, given: str | None) -> str:
 
 # --- ingest --------------------------------------------------------------------------------
 def ingest_lions(path: str | Path, store: Store | str | None = None, *, force: bool = False,
-                 release: str | None = None,
+                 replace: bool = False, release: str | None = None,
                  progress: ProgressCallback | None = None) -> IngestReport:
-    """Ingest the LIONS release at ``path`` (folder of DISK zips, or their contents)."""
+    """Ingest the LIONS release at ``path`` (folder of DISK zips, or their contents).
+
+    ``force``: ingest again even if the same files are loaded; ``replace``:
+    replace a release of the same name loaded from other files."""
     path = Path(path)
     store = store if isinstance(store, Store) else Store(store)
     found = discover(path)
     name = release_name(found, release)
     if not found.log:
         found.warnings.append("the release has no detailed log: row counts cannot be checked")
-    with store.writing():
-        if not force:
-            existing = _already_loaded(store, found.identity_files())
-            if existing is not None:
-                return IngestReport("unchanged", existing.record, found.skipped)
-        staging = store.new_staging(SOURCE)
-        try:
-            record, seconds = _build(found, name, staging, progress or silent)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        entry = store.commit(staging, record)
-        return IngestReport("ingested", entry.record, found.skipped, seconds)
-
-
-def _already_loaded(store: Store, files: list[Path]):
-    """The loaded entry built from these very files (by SHA-256), if any.
-
-    Hashing costs a pass over the files, so it is only done when every file
-    has the size of a file already loaded."""
-    loaded = {f["size"] for e in store.entries(SOURCE) for f in e.record["files"]}
-    if not files or any(f.stat().st_size not in loaded for f in files):
-        return None
-    return store.find_by_sha256(SOURCE, [archives.sha256_file(f) for f in files])
+    hint = None if release else (f"the name {name} was read from the release's log or "
+                                 "readme; if it is wrong, pass --release NAME")
+    done = transaction.load(
+        store, SOURCE, found.identity_files(),
+        lambda staging: _build(found, name, staging, progress or silent),
+        force=force, replace=replace, release=name, name_hint=hint)
+    return IngestReport(done.status, done.record, found.skipped, done.seconds)
 
 
 @dataclass
