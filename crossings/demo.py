@@ -48,8 +48,10 @@ def run_demo(store: str | Path | None = None, *, defendants: int = DEMO_DEFENDAN
         sample = write_lions_sample(Path(folder) / "lions", defendants=defendants, seed=seed,
                                     release=DEMO_RELEASE, court_file=Path(folder) / "court",
                                     progress=progress)
-        court = ingest(sample.court_file, target, force=True, progress=progress)
-        lions = ingest(sample.out, target, source="lions", force=True, progress=progress)
+        # The demo's own samples replace whatever an earlier demo loaded.
+        court = ingest(sample.court_file, target, force=True, replace=True, progress=progress)
+        lions = ingest(sample.out, target, source="lions", force=True, replace=True,
+                       progress=progress)
     recent = {"from_year": _recent(court.record), "charge": IMMIGRATION}
     return DemoReport(
         store=target.root, ingest=court, lions_ingest=lions,

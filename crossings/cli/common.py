@@ -58,6 +58,12 @@ def store_option():
     return typer.Option(None, "--store", help=STORE_HELP, show_default=False)
 
 
+def replace_option():
+    return typer.Option(False, "--replace",
+                        help="Replace a release of the same name loaded from other files "
+                             "(without it, that is refused).")
+
+
 def format_option(default: Format = Format.table, help_text: str = "Output format."):
     return typer.Option(default, "--format", "-f", help=help_text, case_sensitive=False)
 
@@ -276,12 +282,12 @@ def count_bar(quiet: bool) -> Iterator:
 
 def ingest_into_store(source_path: Path, store: Path | None, *, source: str, force: bool,
                       release: str | None, quiet: bool, unchanged: str = "nothing to do",
-                      skip_unreadable: bool = False):
+                      skip_unreadable: bool = False, replace: bool = False):
     """Ingest with a progress bar; (report, store). ``unchanged`` ends the already-loaded note."""
     target = Store(store)
     with progress_bar(quiet) as update:
-        report = ingest(source_path, target, source=source, force=force, release=release,
-                        progress=update, skip_unreadable=skip_unreadable)
+        report = ingest(source_path, target, source=source, force=force, replace=replace,
+                        release=release, progress=update, skip_unreadable=skip_unreadable)
     if report.status == "unchanged":
         message(f"already loaded (same SHA-256): {unchanged}; --force ingests again",
                        quiet)

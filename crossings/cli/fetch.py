@@ -17,6 +17,7 @@ from crossings.cli.common import Format
 from crossings.fetch.idb import fetch_idb
 from crossings.fetch.lions import fetch_lions
 from crossings.ingest.report import summary_rows
+from crossings.store import Store
 
 fetch_app = typer.Typer(
     name="fetch",
@@ -64,6 +65,7 @@ STALL_OPTION = typer.Option(
 DEADLINE_OPTION = typer.Option(
     settings.FETCH_DEADLINE_SECONDS, "--deadline", min=0.1, metavar="SECONDS",
     help="The whole fetch stops after this many seconds, keeping its part files to resume.")
+REPLACE_OPTION = common.replace_option()
 STORE_OPTION = common.store_option()
 QUIET_OPTION = common.quiet_option()
 FORMAT_OPTION = common.format_option()
@@ -80,6 +82,7 @@ def fetch_idb_command(
     retries: int = RETRIES_OPTION,
     stall_timeout: float = STALL_OPTION,
     deadline: float = DEADLINE_OPTION,
+    replace: bool = REPLACE_OPTION,
     quiet: bool = QUIET_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -88,7 +91,7 @@ def fetch_idb_command(
     A cut download resumes where it stopped when the command is run again.
     The zip's SHA-256 is written beside it (FILE.sha256, FILE.fetch.json).
     """
-    dest_dir = dest or settings.resolve_store_dir(store) / "downloads"
+    dest_dir = dest or _store_downloads(store)
     with common.progress_bar(quiet) as update:
         result = fetch_idb(dest_dir, url=url, page_url=page_url, progress=update,
                            retries=retries, stall_timeout=stall_timeout, deadline=deadline)
@@ -97,17 +100,25 @@ def fetch_idb_command(
     common.message(f"fetched {result.url} ({result.how})", quiet)
     payload, rows = result.to_dict(), fetch_rows(result)
     if then_ingest:
-        _ingest(payload, rows, result.path, store, force, quiet)
+        _ingest(payload, rows, result.path, store, force, quiet, replace=replace)
     _emit(payload, rows, fmt)
+
+
+def _store_downloads(store: Path | None) -> Path:
+    """STORE/downloads, once STORE is known to be a store (or made one): a folder
+    of other things is refused before anything is downloaded into it."""
+    target = Store(store)
+    target.claim()
+    return target.root / "downloads"
 
 
 def _ingest(payload: dict, rows: list[tuple[str, str]], path: Path, store: Path | None,
             force: bool, quiet: bool, *, source: str = "idb",
-            release: str | None = None) -> None:
+            release: str | None = None, replace: bool = False) -> None:
     """Ingest what was fetched; add the ingest summary to ``payload`` and ``rows``."""
     report, target = common.ingest_into_store(path, store, source=source, force=force,
-                                       release=release, quiet=quiet,
-                                       unchanged="nothing to ingest")
+                                              release=release, quiet=quiet, replace=replace,
+                                              unchanged="nothing to ingest")
     payload["ingest"] = {"store": str(target.root), **report.to_dict()}
     rows += [(f"ingest: {item}", value) for item, value in summary_rows(report)]
 
@@ -167,6 +178,7 @@ def fetch_lions_command(
     retries: int = RETRIES_OPTION,
     stall_timeout: float = STALL_OPTION,
     deadline: float = DEADLINE_OPTION,
+    replace: bool = REPLACE_OPTION,
     quiet: bool = QUIET_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -176,7 +188,7 @@ def fetch_lions_command(
     records each file's address, size and SHA-256. A cut download resumes,
     and disks verified by an earlier run are not fetched again.
     """
-    dest_dir = dest or settings.resolve_store_dir(store) / "downloads" / "lions"
+    dest_dir = dest or _store_downloads(store) / "lions"
     with common.progress_bar(quiet) as update:
         result = fetch_lions(dest_dir, release=release, index_url=index_url, progress=update,
                              retries=retries, stall_timeout=stall_timeout, deadline=deadline)
@@ -187,7 +199,7 @@ def fetch_lions_command(
     payload, rows = result.to_dict(), lions_fetch_rows(result)
     if then_ingest:
         _ingest(payload, rows, result.folder, store, force, quiet, source="lions",
-                release=result.release)
+                release=result.release, replace=replace)
     _emit(payload, rows, fmt)
 
 

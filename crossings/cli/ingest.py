@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
             False, "--skip-unreadable",
             help="In a folder of yearly SAS files, skip a file that cannot be read "
                  "(listed in the summary) instead of stopping."),
+        replace: bool = common.replace_option(),
         quiet: bool = common.quiet_option(),
         fmt: Format = common.format_option(),
     ) -> None:
@@ -40,7 +41,8 @@ def register(app: typer.Typer) -> None:
                                      param_hint="--source")
         report, target = common.ingest_into_store(source_path, store, source=source, force=force,
                                                   release=release, quiet=quiet,
-                                                  skip_unreadable=skip_unreadable)
+                                                  skip_unreadable=skip_unreadable,
+                                                  replace=replace)
         if fmt == Format.json:
             common.emit_json({"store": str(target.root), **report.to_dict()})
         else:

@@ -20,7 +20,8 @@ from crossings.errors import CrossingsError
 from crossings.version import __version__
 
 #: Command modules, each with ``register(app)``; one module per command.
-COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "scenario", "reconcile", "codebook")
+COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "scenario", "reconcile", "codebook",
+            "verify", "store")
 
 app = typer.Typer(
     name="crossings",

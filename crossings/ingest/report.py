@@ -92,6 +92,13 @@ def _opening_rows(report, source: str, data_as_of: str) -> list[tuple[str, str]]
     ]
     if rows.get("blank_lines"):
         out.append(("blank lines skipped", f"{rows['blank_lines']:,}"))
+    old = r.get("replaced")
+    if old:
+        what = "the same files, loaded again" if old.get("same_files") else "other files"
+        out.append(("replaced", f"release {old['release']} from {what}: "
+                    + ", ".join(f"{f['name']} (sha256 {f['sha256']})" for f in old["files"])
+                    + f"; {old.get('rows', {}).get('stored', 0):,} rows stored, ingested "
+                    f"{old.get('ingested_at')}"))
     return out
 
 

@@ -66,7 +66,10 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
     if change and q.from_year is not None:
         # The bases of the first years' changes lie before from_year: fetch them too.
         widened = dataclasses.replace(q, from_year=q.from_year - max(answers.CHANGES.values()))
-    result = run(widened, store, rules, get_engine(engine))
+    # Held while the query runs: an ingest replacing the release keeps its folder
+    # until then; each release is checked against its ingest's record first.
+    with store.reading(q.source, q.release, every="release" in q.by):
+        result = run(widened, store, rules, get_engine(engine))
     result.meta.where = q.where()
     result.meta.warnings.extend(years_warnings(q, _years_covered(result)))
     table = result.table

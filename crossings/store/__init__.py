@@ -249,6 +249,14 @@ class Store:
     def writing(self) -> Iterator[None]:
         """Hold the store's write lock; clear staging left by killed ingests."""
         self.claim()
+        with self.locked():
+            self._fresh_manifest()  # a damaged manifest stops here, before any clean-up
+            self._remove_leftovers()
+            yield
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's write lock (and nothing else: see :meth:`writing`)."""
         try:
             lock = open(self.root / ".lock", "a+")  # noqa: SIM115 (held across the yield)
         except OSError as exc:
@@ -263,8 +271,6 @@ class Store:
                     hint="wait for it to finish, or use another --store",
                 ) from exc
             try:
-                self._fresh_manifest()  # a damaged manifest stops here, before any clean-up
-                self._remove_leftovers()
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
