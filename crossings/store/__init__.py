@@ -141,7 +141,7 @@ class Store:
         """What identifies this version of the manifest (changes with every commit)."""
         try:
             st = os.stat(self.manifest_path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return ()
         return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
@@ -203,14 +203,19 @@ class Store:
         held so that an ingest replacing them waits to remove their folders."""
         with contextlib.ExitStack() as held:
             for _ in range(3):
+                state = self.state()
                 chosen = self.entries(source) if every else []
                 chosen = chosen or [self.entry(source, release, check=False)]
                 try:
                     for e in chosen:
                         held.enter_context(files.shared_hold(e.path))
-                except files.Vanished:  # swapped out meanwhile: read the new manifest
+                except files.Vanished as gone:
                     held.close()
-                    continue
+                    if self.state() == state:  # no ingest swapped it out: it is just gone
+                        raise DamagedStore("the release folder is missing", path=str(gone),
+                                           hint=f"{mf.repair_hint(self.root)}; or ingest "
+                                                "the source again") from None
+                    continue  # swapped out meanwhile: read the new manifest
                 for e in chosen:
                     self.check(e)
                 break
