@@ -49,6 +49,7 @@ from crossings.errors import (
     ReleaseBeingReplaced,
     ReleaseNotFound,
     StoreBusy,
+    StoreError,
     StoreNotFound,
     UnsafePath,
 )
@@ -255,7 +256,10 @@ class Store:
         """Hold the store's write lock; clear staging left by killed ingests."""
         self.claim()
         with self.locked():
-            self._fresh_manifest()  # a damaged manifest stops here, before any clean-up
+            # A damaged manifest, or one naming a folder outside the store, stops
+            # here, before any clean-up.
+            for r in self._fresh_manifest()["entries"]:
+                self.release_folder(r["path"], r["source"])
             self._remove_leftovers()
             yield
 
@@ -298,7 +302,7 @@ class Store:
     def discard(self, staging: Path) -> None:
         """Remove a staging folder that will not be committed, and its journal line."""
         shutil.rmtree(staging, ignore_errors=True)
-        with contextlib.suppress(OSError, ManifestDamaged):
+        with contextlib.suppress(OSError, StoreError):
             journal = mf.read_journal(self.root)
             journal["staging"] = [s for s in journal["staging"]
                                   if Path(s.get("path", "")).name != staging.name]
@@ -373,7 +377,7 @@ class Store:
             if not files.remove_unless_held(self._journal_folder(relative, source)):
                 waiting.append(relative)
         journal["retired"] = waiting
-        with contextlib.suppress(OSError, ManifestDamaged):
+        with contextlib.suppress(OSError, StoreError):
             mf.write_journal(self.root, journal)
 
     def _journal_folder(self, relative: str, source: str) -> Path:

@@ -45,6 +45,8 @@ def write_failed(exc: OSError, path: Path | str) -> StoreWriteFailed:
     number = write_error_number(exc)
     why = _WHY.get(number) if number is not None else None
     where = getattr(exc, "filename", None) or str(path)
+    if is_temp_of(Path(where).name, Path(path).name):  # name the file, not its temporary
+        where = str(path)
     return StoreWriteFailed(
         f"cannot write the store: {why or exc.strerror or exc}", path=str(where),
         hint="nothing in the store was changed; free some space, mount the store read-write, "

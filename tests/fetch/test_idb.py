@@ -266,3 +266,24 @@ def test_cli_404_exits_1_naming_the_url(site, tmp_path):
     assert result.returncode == 1
     assert url in result.stderr and "404" in result.stderr and "--url" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.adversarial
+def test_cli_fetch_and_ingest_refuses_to_replace_a_release_unless_told(site, zip_bytes,
+                                                                       tmp_path):
+    _serve_fjc(site, zip_bytes)
+    store = tmp_path / "store"
+    other = idb_rows.write(tmp_path / "other.txt", [idb_rows.row(CTFIL="1")])  # same LOADDATE
+    assert cli("ingest", str(other), "--store", str(store), "-q",
+               home=tmp_path / "home").returncode == 0
+    args = ("fetch", "idb", "--page-url", site.base + PAGE_PATH, "--ingest", "--store",
+            str(store), "--quiet")
+    refused = cli(*args, home=tmp_path / "home")
+    assert refused.returncode == 1
+    assert "idb release 2026-06-30 is already loaded from other files: other.txt" in (
+        refused.stderr)
+    done = cli(*args, "--replace", "--format", "json", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    ingested = json.loads(done.stdout)["ingest"]
+    assert ingested["rows"]["read"] == 400
+    assert [f["name"] for f in ingested["replaced"]["files"]] == ["other.txt"]
