@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.idb_rows import row, write
-
 from crossings.ingest import ingest
 from crossings.store import Store
+from helpers.idb_rows import row, write
 
 
 def court_file(path: Path, years: dict[int, int], *, loaddate: str = "06/30/2026",

@@ -34,7 +34,7 @@ def test_a_file_of_the_same_data_date_does_not_silently_replace_a_release(tmp_pa
     assert replaced["release"] == "2026-06-30" and replaced["same_files"] is False
     assert replaced["files"] == [{"name": "a.txt", "sha256": big.record["files"][0]["sha256"]}]
     assert replaced["rows"]["stored"] == 5
-    assert not big.record["path"] in {e.record["path"] for e in store.entries()}
+    assert big.record["path"] not in {e.record["path"] for e in store.entries()}
 
 
 def test_force_still_reloads_the_same_file(tmp_path):
