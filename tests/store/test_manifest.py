@@ -3,8 +3,6 @@ earlier generations are kept, and ``store repair`` restores one."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from helpers.stores import by_year, court_file, loaded_store, snapshot
 from helpers.tools import run_cli
@@ -111,24 +109,3 @@ def test_repair_with_nothing_to_go_on_says_so(tmp_path):
         p.unlink()
     with pytest.raises(StoreError, match="cannot repair"):
         repair(store)
-
-
-@pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_cli_store_repair(tmp_path, fmt):
-    store = loaded_store(tmp_path)
-    store.manifest_path.write_bytes(b"")
-    done = run_cli("store", "repair", "--store", str(store.root), "--format", fmt)
-    assert done.returncode == 0, done.stderr
-    # manifest.json.1 is the empty manifest of the new store; the release has its record.
-    assert "restored manifest.json.1 (0 release(s))" in done.stderr  # messages on stderr
-    assert "took idb release 2026-06-30 from data/idb/2026-06-30-" in done.stderr
-    if fmt == "json":
-        payload = json.loads(done.stdout)  # data on stdout
-        assert payload["status"] == "repaired"
-        assert [r["release"] for r in payload["releases"]] == ["2026-06-30"]
-    else:
-        lines = done.stdout.splitlines()
-        assert lines[0] == "source,release,path,taken_from"
-        assert lines[1].startswith("idb,2026-06-30,data/idb/2026-06-30-")
-        assert lines[1].endswith("/release.json") and len(lines) == 2
-    assert run_cli("stats", "filings", "--store", str(store.root)).returncode == 0
