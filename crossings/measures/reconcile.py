@@ -69,19 +69,20 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
     if from_year is not None and to_year is not None and from_year > to_year:
         raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}")
     codes = (resolve_district(district),) if district is not None else ()
-    lions_entry = store.entry("lions", lions_release)
-    rows = _rows(by, codes, where, store, idb_release, lions_entry, engine)
+    # The LIONS release is held while it is read: a replacing ingest waits to remove it.
+    with store.reading("lions", lions_release) as (lions_entry,):
+        rows = _rows(by, codes, where, store, idb_release, lions_entry, engine)
+        national = None  # published figures are national: never set beside a district
+        if published and not codes:
+            national = rows
+            if by != ("fiscal_year", "charge") or any(v is not None for v in where.values()):
+                # each figure beside the one national cell of its own year and charge
+                national = _rows(("fiscal_year", "charge"), (), dict.fromkeys(where), store,
+                                 idb_release, lions_entry, engine)
     table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
     idb_entry = store.entry("idb", idb_release)
     meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
     if published:
-        if codes:
-            national = None  # published figures are national: never set beside a district
-        elif by == ("fiscal_year", "charge") and all(v is None for v in where.values()):
-            national = rows
-        else:  # each figure beside the one national cell of its own year and charge
-            national = _rows(("fiscal_year", "charge"), (), dict.fromkeys(where), store,
-                             idb_release, lions_entry, engine)
         meta.published = compare_published(national)
         meta.notes.append(PUBLISHED_NOTE if codes else (
             "Published figures: each is set beside the national count of its own fiscal "
