@@ -3,7 +3,7 @@
 Every JSON file of the store (the marker, ``manifest.json`` and its
 generations, the staging journal, each release's ``release.json``) is written
 to a temporary name beside it, flushed to disk, then renamed over the old one
-(atomic on POSIX). An ``OSError`` while writing becomes a
+(:mod:`crossings.atomic`). An ``OSError`` while writing becomes a
 :class:`~crossings.errors.StoreWriteFailed` naming the path and saying why.
 """
 
@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from crossings import atomic
 from crossings.errors import StoreWriteFailed
 
 #: errno -> what the user is told (the store stays as it was in each case).
@@ -63,7 +64,8 @@ def is_temp_of(name: str, target: str) -> bool:
 
 
 def write_temp_json(path: Path, data) -> Path:
-    """``data`` as JSON in a flushed temporary file beside ``path``; the caller renames it."""
+    """``data`` as JSON in a flushed temporary file beside ``path``; the caller renames it
+    (the manifest: its temporary is written before the release moves into place)."""
     tmp = temp_beside(path)
     try:
         with open(tmp, "w", encoding="utf-8") as f:
@@ -79,15 +81,11 @@ def write_temp_json(path: Path, data) -> Path:
 
 
 def write_json(path: Path, data) -> None:
-    """Replace ``path`` with ``data`` as JSON, atomically."""
-    tmp = write_temp_json(path, data)
+    """Replace ``path`` with ``data`` as JSON, atomically and durably."""
     try:
-        os.replace(tmp, path)
+        atomic.write_json(path, data, durable=True)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise write_failed(exc, path) from exc
-    fsync_dir(path.parent)
 
 
 def fsync_dir(path: Path) -> None:
