@@ -98,6 +98,8 @@ class Store:
 
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = resolve_store_dir(root)
+        #: Per thread, the manifest a :meth:`reading` block holds releases of.
+        self._pinned = threading.local()
 
     # --- reading -----------------------------------------------------------
     @property
@@ -112,7 +114,11 @@ class Store:
         """The manifest, checked for shape (parsed once per version of the file).
 
         No store yet: an empty manifest. A store whose manifest is missing,
-        truncated or odd: :class:`ManifestDamaged` naming the file and the fix."""
+        truncated or odd: :class:`ManifestDamaged` naming the file and the fix.
+        Inside a :meth:`reading` block: the version whose releases it holds."""
+        pinned = getattr(self._pinned, "manifest", None)
+        if pinned is not None:
+            return pinned
         try:
             with open(self.manifest_path, "rb") as f:
                 st = os.fstat(f.fileno())
@@ -131,7 +137,7 @@ class Store:
         except FileNotFoundError:
             if self.marker_path.exists():
                 raise ManifestDamaged(f"{MANIFEST} is missing", path=str(self.manifest_path),
-                                         hint=mf.repair_hint(self.root)) from None
+                                      hint=mf.repair_hint(self.root)) from None
             return mf.empty_manifest()
         parsed = mf.parse(text, self.manifest_path, self.root)
         with _cache_lock:
@@ -201,30 +207,42 @@ class Store:
     def reading(self, source: str, release: str | None = None, *,
                 every: bool = False) -> Iterator[list[Entry]]:
         """The checked entries of ``release`` (or, with ``every``, of all releases),
-        held so that an ingest replacing them waits to remove their folders."""
-        with contextlib.ExitStack() as held:
-            for _ in range(3):
-                state = self.state()
-                chosen = self.entries(source) if every else []
-                chosen = chosen or [self.entry(source, release, check=False)]
-                try:
-                    for e in chosen:
-                        held.enter_context(files.shared_hold(e.path))
-                except files.Vanished as gone:
-                    held.close()
-                    if self.state() == state:  # no ingest swapped it out: it is just gone
-                        raise DamagedStore("the release folder is missing", path=str(gone),
-                                           hint=f"{mf.repair_hint(self.root)}; or ingest "
-                                                "the source again") from None
-                    continue  # swapped out meanwhile: read the new manifest
+        held so that an ingest replacing them waits to remove their folders.
+
+        Inside the block this thread's :meth:`entry` and :meth:`entries` answer
+        from the same manifest, so a query reads exactly the releases held."""
+        previous = getattr(self._pinned, "manifest", None)
+        try:
+            with contextlib.ExitStack() as held:
+                chosen = self._hold(held, source, release, every)
+                yield chosen
+        finally:
+            self._pinned.manifest = previous
+
+    def _hold(self, held: contextlib.ExitStack, source: str, release: str | None,
+              every: bool) -> list[Entry]:
+        for _ in range(3):
+            self._pinned.manifest = None
+            state = self.state()
+            self._pinned.manifest = self.manifest()
+            chosen = self.entries(source) if every else []
+            chosen = chosen or [self.entry(source, release, check=False)]
+            try:
                 for e in chosen:
-                    self.check(e)
-                break
-            else:
-                raise ReleaseBeingReplaced(
-                    f"{source} release {release or '(latest)'} is being replaced by an ingest",
-                    path=str(self.root), hint="try again in a moment")
-            yield chosen
+                    held.enter_context(files.shared_hold(e.path))
+            except files.Vanished as gone:
+                held.close()
+                if self.state() == state:  # no ingest swapped it out: it is just gone
+                    raise DamagedStore("the release folder is missing", path=str(gone),
+                                       hint=f"{mf.repair_hint(self.root)}; or ingest "
+                                            "the source again") from None
+                continue  # swapped out meanwhile: read the new manifest
+            for e in chosen:
+                self.check(e)
+            return chosen
+        raise ReleaseBeingReplaced(
+            f"{source} release {release or '(latest)'} is being replaced by an ingest",
+            path=str(self.root), hint="try again in a moment")
 
     def find_by_sha256(self, source: str, digests: list[str]) -> Entry | None:
         """A loaded entry of ``source`` built from exactly these files, if any."""
@@ -255,13 +273,17 @@ class Store:
     def writing(self) -> Iterator[None]:
         """Hold the store's write lock; clear staging left by killed ingests."""
         self.claim()
-        with self.locked():
-            # A damaged manifest, or one naming a folder outside the store, stops
-            # here, before any clean-up.
-            for r in self._fresh_manifest()["entries"]:
-                self.release_folder(r["path"], r["source"])
-            self._remove_leftovers()
-            yield
+        pinned, self._pinned.manifest = getattr(self._pinned, "manifest", None), None
+        try:
+            with self.locked():
+                # A damaged manifest, or one naming a folder outside the store,
+                # stops here, before any clean-up.
+                for r in self._fresh_manifest()["entries"]:
+                    self.release_folder(r["path"], r["source"])
+                self._remove_leftovers()
+                yield
+        finally:  # a writer reads the manifest as it is, not as a reading block holds it
+            self._pinned.manifest = pinned
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

@@ -117,6 +117,7 @@ def test_a_held_release_outlives_its_replacement_until_released(tmp_path):
     with store.reading("idb") as (old,):
         ingest(court_file(tmp_path / "b.txt", {2015: 1}), store, replace=True)
         assert old.path.is_dir()  # a query still reads it
+        assert store.entry("idb").path == old.path  # the held version, within the block
         assert measure("filings", store=store).to_pylist() == [{"defendants": 1}]
     assert old.path.is_dir()  # removed by the next ingest, once no query holds it
     ingest(court_file(tmp_path / "c.txt", {2017: 1}), store, release="c")
