@@ -93,7 +93,7 @@ def _opening_rows(report, source: str, data_as_of: str) -> list[tuple[str, str]]
     if rows.get("blank_lines"):
         out.append(("blank lines skipped", f"{rows['blank_lines']:,}"))
     old = r.get("replaced")
-    if old:
+    if old and report.status == "ingested":  # an unchanged load replaced nothing now
         what = "the same files, loaded again" if old.get("same_files") else "other files"
         out.append(("replaced", f"release {old['release']} from {what}: "
                     + ", ".join(f"{f['name']} (sha256 {f['sha256']})" for f in old["files"])

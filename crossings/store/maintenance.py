@@ -93,6 +93,12 @@ def repair(store: Store) -> RepairReport:
     if current is None and not store.manifest_path.exists():
         damage = f"{mf.MANIFEST} is missing"
     records = _release_records(store)
+    generations = [g for n in range(1, mf.GENERATIONS + 1)
+                   if (g := mf.generation(root, n)).exists()]
+    if not (records or generations or store.marker_path.exists()
+            or store.manifest_path.exists()):
+        raise NotAStore("is not a crossings store: no marker, manifest, earlier manifest or "
+                        "release record to repair from", path=str(root))
     with store.locked():
         actions = [damage]
         base, base_name = _newest_usable_generation(store, actions)

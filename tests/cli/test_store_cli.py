@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.stores import loaded_store
+from helpers.stores import court_file, loaded_store
 from helpers.tools import run_cli
 
 
@@ -57,3 +57,22 @@ def test_verify_of_a_sound_store(tmp_path):
     (row,) = json.loads(done.stdout)["releases"]
     assert (row["status"], row["detail"]) == ("ok", "3 files: sizes, row counts and SHA-256 "
                                                     "as recorded")
+
+
+def test_repair_of_a_folder_that_is_not_a_store_touches_nothing(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    done = run_cli("store", "repair", "--store", str(tmp_path / "mine"))
+    assert done.returncode == 1 and "is not a crossings store" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["notes.txt"]
+
+
+def test_an_unchanged_load_does_not_claim_to_replace_anything(tmp_path):
+    store = str(tmp_path / "s")
+    a, b = court_file(tmp_path / "a.txt", {2015: 5}), court_file(tmp_path / "b.txt", {2015: 2})
+    run_cli("ingest", str(a), "--store", store, "-q")
+    assert run_cli("ingest", str(b), "--store", store, "--replace", "-q").returncode == 0
+    again = run_cli("ingest", str(b), "--store", store, "--format", "csv")
+    assert again.returncode == 0 and "status,unchanged" in again.stdout
+    assert "replaced," not in again.stdout
