@@ -12,6 +12,7 @@ from helpers.tools import run_cli
 
 from crossings.errors import DamagedStore
 from crossings.ingest import ingest
+from crossings.measures import measure
 from crossings.store import Store, contents
 from crossings.store.maintenance import verify
 
@@ -104,3 +105,22 @@ def test_a_store_written_before_the_record_still_opens(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "fy2016/part-0.parquet: idb release 2026-06-30 is damaged: not a readable " \
            "Parquet file" in done.stderr
+
+
+def test_a_lions_release_is_recorded_and_checked_too(tmp_path):
+    import datetime as dt
+
+    from helpers.lions_fixture import write_release
+
+    case = {"DISTRICT": "TXS", "ID": "2017R00001", "CLASS": "R",
+            "RECVD_DATE": dt.date(2017, 10, 2), "TYPE": "1", "STATUS": "C"}
+    store = Store(tmp_path / "s")
+    ingest(write_release(tmp_path / "r", {"GS_CASE": [case]}), store, source="lions")
+    entry = store.entry("lions", check=False)  # this process has not checked it yet
+    cases = [f for f in entry.record["stored_files"] if f.get("table") == "cases"]
+    assert [(f["partition"], f["rows"]) for f in cases] == [("TXS", 1)]
+    assert [r["status"] for r in verify(store).rows] == ["ok"]
+    (entry.path / "cases" / "TXS" / "part-0.parquet").unlink()
+    with pytest.raises(DamagedStore, match="missing") as caught:
+        measure("filings", source="lions", store=Store(store.root))
+    assert caught.value.path.endswith("cases/TXS/part-0.parquet")
