@@ -43,4 +43,6 @@ def register(app: typer.Typer) -> None:
                                path=str(target.root),
                                hint="ingest each damaged release again (crossings ingest FILE "
                                     "--force)")
-        common.message(f"{len(report.rows)} release(s) checked: no problem found", quiet)
+        checked = sum(r["status"] != "note" for r in report.rows)
+        common.message(f"{checked} release(s) checked: no problem found" if checked
+                       else f"{target.root} holds no release: nothing to check", quiet)
