@@ -17,17 +17,12 @@ from crossings.ingest.report import IngestReport
 from crossings.measures import Result, measure
 from crossings.progress import ProgressCallback
 from crossings.sample.lions.generator import write_lions_sample
-from crossings.settings import default_store_dir
+from crossings.settings import demo_store_dir
 from crossings.store import Store
 
 DEMO_DEFENDANTS = 20_000
 DEMO_RELEASE = "JUNFY2025"
 IMMIGRATION = ["illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration"]
-
-
-def demo_store_dir() -> Path:
-    """The demo's own store, so synthetic rows never sit beside real ones."""
-    return default_store_dir() / "demo"
 
 
 @dataclass

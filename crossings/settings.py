@@ -72,6 +72,12 @@ def default_store_dir() -> Path:
     return Path(platformdirs.user_data_dir("crossings", appauthor=False))
 
 
+def demo_store_dir() -> Path:
+    """The demo's own store, beside the default one, so synthetic rows never sit
+    beside real ones."""
+    return default_store_dir() / "demo"
+
+
 def resolve_store_dir(store: str | os.PathLike | None) -> Path:
     """The store directory for an explicit ``--store`` or the default."""
     return Path(store).expanduser() if store else default_store_dir()

@@ -53,7 +53,7 @@ from crossings.errors import (
     StoreNotFound,
     UnsafePath,
 )
-from crossings.settings import resolve_store_dir
+from crossings.settings import demo_store_dir, resolve_store_dir
 from crossings.store import contents, files
 from crossings.store import manifest as mf
 from crossings.store.manifest import MANIFEST, MANIFEST_FORMAT, now_iso
@@ -156,6 +156,15 @@ class Store:
         records = self.manifest()["entries"]
         return [Entry(self, r) for r in records if source is None or r["source"] == source]
 
+    def _empty_hint(self, source: str) -> str:
+        """How to get data here; if the demo's store exists elsewhere, how to use it."""
+        demo = demo_store_dir()
+        if demo.resolve() != self.root.resolve() and (demo / MANIFEST).exists():
+            return (f"the demo's data is in {demo}: add --store {demo} to the command, or "
+                    f"export CROSSINGS_HOME={demo}")
+        return (f"run `crossings ingest FILE --source {source}` (or `crossings demo`) first, "
+                "or point --store / CROSSINGS_HOME at the store you built")
+
     def entry(self, source: str, release: str | None = None, *, check: bool = True) -> Entry:
         """The entry for ``source`` at ``release`` (default: the latest loaded).
 
@@ -164,12 +173,8 @@ class Store:
         :class:`DamagedStore` if they differ."""
         found = self.entries(source)
         if not found:
-            raise StoreNotFound(
-                f"no {source} data in the store",
-                path=str(self.root),
-                hint=f"run `crossings ingest FILE --source {source}` (or `crossings demo`) first,"
-                " or point --store / CROSSINGS_HOME at the store you built",
-            )
+            raise StoreNotFound(f"no {source} data in the store", path=str(self.root),
+                                hint=self._empty_hint(source))
         if release is None:
             chosen = max(found, key=lambda e: (e.record.get("release_order", e.release),
                                                e.release))

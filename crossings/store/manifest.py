@@ -34,9 +34,10 @@ STORE_FORMAT = 1
 JOURNAL = "journal.json"
 #: Earlier manifests kept: manifest.json.1 (the newest) .. manifest.json.5.
 GENERATIONS = 5
-#: What a folder may hold and still become a new store: the lock file, and
-#: the downloads folder ``crossings fetch`` makes in the store by default.
-NEW_STORE_MAY_HOLD = frozenset({".lock", "downloads"})
+#: What a folder may hold and still become a new store: the lock file, the
+#: downloads folder ``crossings fetch`` makes in the store by default, and the
+#: demo's own store (``settings.demo_store_dir``), which lives inside the default one.
+NEW_STORE_MAY_HOLD = frozenset({".lock", "downloads", "demo"})
 
 
 def now_iso() -> str:

@@ -42,3 +42,19 @@ def test_every_next_command_works_exactly_as_printed(demo, tmp_path):
         assert ran.returncode == 0, (command, ran.stderr)
         assert ran.stdout.strip() or "wrote" in ran.stderr, command
     assert (tmp_path / "top-districts.csv.meta.json").exists()
+
+
+def test_an_empty_store_points_to_the_demo_store(tmp_path):
+    home = tmp_path / "home"
+    done = run_cli("demo", "--defendants", "300", env={"CROSSINGS_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    asked = run_cli("stats", "filings", "--store", str(tmp_path / "empty"),
+                    env={"CROSSINGS_HOME": str(home)})
+    assert asked.returncode == 1
+    assert f"--store {home / 'demo'}" in asked.stderr
+    assert f"CROSSINGS_HOME={home / 'demo'}" in asked.stderr
+    # The default store, which holds the demo's, still becomes a store on first ingest.
+    sample = tmp_path / "cr96on.txt"
+    assert run_cli("sample", str(sample), "--rows", "200", "-q").returncode == 0
+    loaded = run_cli("ingest", str(sample), "-q", env={"CROSSINGS_HOME": str(home)})
+    assert loaded.returncode == 0, loaded.stderr
