@@ -39,7 +39,7 @@ class Source:
 
 
 _SHARED_DIMENSIONS = ("fiscal_year", "month", "district", "circuit", "border", "charge",
-                      "statute", "offense_level")
+                      "charge_group", "statute", "offense_level", "sentence_bracket")
 
 IDB = Source(
     name="idb",

@@ -43,6 +43,13 @@ CITATIONS_FILE = data_path("fjc", "criminal-citations-2024-07-26.csv")
 
 IMMIGRATION = ("illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration")
 CATEGORIES = (*IMMIGRATION, "non_immigration", "unreadable")
+#: The ``charge_group`` dimension: the four immigration categories as one.
+CHARGE_GROUPS = ("immigration", "non_immigration", "unreadable")
+
+
+def charge_group(category: str) -> str:
+    """The group of a charge category: ``immigration`` for the four immigration ones."""
+    return "immigration" if category in IMMIGRATION else category
 UNREADABLE = "unreadable"
 #: The number of the rule that reads the older offense code (reported in data_quality).
 BY_OFFENSE_CODE = 4

@@ -145,6 +145,14 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
         raise InvalidRequest("--charge-basis filing applies to termination measures only")
     if release is not None and "release" in by:
         raise InvalidRequest("--release picks one release; --by release shows them all")
+    if "sentence_bracket" in by and measure != "sentences":
+        raise InvalidRequest(f"sentence_bracket groups prison terms: it applies to the "
+                             f"sentences measure only, not {measure}")
+    if any_charge and "charge_group" in by:
+        raise InvalidRequest("--any-charge counts a defendant under each category of their "
+                             "charges, so the groups would not add up to the defendants; "
+                             "charge_group groups the lead charge: leave out --any-charge "
+                             "(or use --by charge with --any-charge)")
     if any_charge and measure == "plea_down":
         raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
     if ytd and spec.basis == "pending":

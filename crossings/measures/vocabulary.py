@@ -28,8 +28,12 @@ DIMENSION_LABELS = {
     "circuit": "Court of appeals circuit the district belongs to",
     "border": "southwest (the five border districts: 41, 42, 70, 74, 84) or other",
     "charge": "Charge category of the lead charge (see `crossings codebook charges`)",
+    "charge_group": "immigration (the four immigration categories), non_immigration or "
+                    "unreadable, of the same charge as `charge`",
     "statute": "Statute of the lead charge (title and section)",
     "offense_level": "Felony, misdemeanour or petty offence of the lead charge",
+    "sentence_bracket": "sentences only: the prison term in months (none, <1, 1-6, 7-12, "
+                        "13-24, 25-60, 61+), life, death, no sentence, sealed, missing",
     "court": "LIONS: the court a proceeding was in (district or magistrate)",
     "agency": "LIONS: the referring (investigating) agency",
     "country": "LIONS: the defendant's country of citizenship",

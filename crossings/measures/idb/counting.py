@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import ibis
 
-from crossings.measures import ytd
+from crossings.measures import brackets, ytd
+from crossings.measures.charges import CATEGORIES, CHARGE_GROUPS, charge_group
 from crossings.measures.idb.facts import MONTH_BASE_YEAR, PREFIX, Codes
 from crossings.measures.query import Query
 
@@ -42,8 +43,8 @@ LEVELS = {"filing": "fofflvl1", "termination": "tofflvl1"}
 #: The values a histogram measure groups by besides its keys.
 VALUES = {"sentences": ("pristot",), "prison_years": ("pristot",), "speed": ("days",)}
 #: Dimensions and group columns stored as integer codes (decoded in stats.py).
-CODED = ("district", "circuit", "border", "charge", "statute", "month", "filing_charge",
-         "termination_charge")
+CODED = ("district", "circuit", "border", "charge", "charge_group", "statute", "month",
+         "filing_charge", "termination_charge", brackets.DIMENSION)
 
 
 def flag_column(q: Query) -> str:
@@ -94,18 +95,27 @@ def counted_rows(q: Query, t: ibis.Table, codes: Codes, cut: int | None = None) 
 def key_columns(q: Query, t: ibis.Table) -> dict:
     """Each ``--by`` dimension and the measure's own grouping, as engine columns."""
     prefix = PREFIX[charge_basis(q)]
+    charge = t.charge if "basis" in t.columns else t[f"{prefix}_charge"]
     source = {
         "fiscal_year": t.fiscalyr, "month": t[MONTHS[q.spec.basis]],
         "district": t.district_code, "circuit": t.circuit_code, "border": t.southwest,
         "offense_level": t[LEVELS[charge_basis(q)]],
         "statute": t.statute if "basis" in t.columns else t[f"{prefix}_statute"],
-        "charge": t.charge if "basis" in t.columns else t[f"{prefix}_charge"],
+        "charge": charge, "charge_group": _charge_group(charge),
         "disposition": t.disp1, "counsel": t.fcounsel,
         "filing_charge": t.f_charge, "termination_charge": t.t_charge,
     }
     if q.measure == "offense_level":
         source["offense_level"] = t.fofflvl1
-    return {name: source[name] for name in (*q.by, *q.spec.group)}
+    # The sentence bracket is a re-grouping of the PRISTOT histogram (histogram.py).
+    return {name: source[name] for name in (*q.by, *q.spec.group)
+            if name != brackets.DIMENSION}
+
+
+def _charge_group(charge):
+    """The category code's group code (an index of CHARGE_GROUPS); null stays null."""
+    return charge.cases(*((i, CHARGE_GROUPS.index(charge_group(c)))
+                          for i, c in enumerate(CATEGORIES)), else_=None).cast("int8")
 
 
 def expression(q: Query, facts: ibis.Table, any_charges: ibis.Table | None,

@@ -34,7 +34,8 @@ import ibis
 import pyarrow as pa
 
 from crossings.codebook import idb as idb_codes
-from crossings.measures.charges import BY_OFFENSE_CODE, CATEGORIES
+from crossings.measures import brackets
+from crossings.measures.charges import BY_OFFENSE_CODE, CATEGORIES, CHARGE_GROUPS
 from crossings.measures.engine import Engine
 from crossings.measures.idb.derived import KEYS, SLOT_FIELDS, SLOTS, cached_file, slot_keys
 from crossings.measures.rules_version import RULES_VERSION
@@ -63,6 +64,10 @@ class Codes:
             return self.circuits[code]
         if dimension in ("charge", "filing_charge", "termination_charge"):
             return self.categories[code]
+        if dimension == "charge_group":
+            return CHARGE_GROUPS[code]
+        if dimension == brackets.DIMENSION:
+            return brackets.BRACKETS[code]
         if dimension == "statute":
             return self.statutes[code]
         if dimension == "month":

@@ -37,7 +37,13 @@ from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
 from crossings.fiscal import fiscal_year_column
 from crossings.measures import ytd
-from crossings.measures.charges import ChargeRules, classify_lions, lions_statute
+from crossings.measures.charges import (
+    CATEGORIES,
+    ChargeRules,
+    charge_group,
+    classify_lions,
+    lions_statute,
+)
 from crossings.measures.idb.derived import cached
 from crossings.measures.query import Query
 from crossings.measures.rules_version import RULES_VERSION
@@ -254,6 +260,9 @@ def with_dimensions(q: Query, d: ibis.Table, t: dict, release: str) -> ibis.Tabl
         o = offense_levels(t)
         d = d.left_join(o, list(DEFENDANT_KEY)).select(
             d, offense_level=o.offense_level.fill_null("unknown"))
+    if "charge_group" in wanted:
+        groups = {c: charge_group(c) for c in CATEGORIES}
+        d = d.mutate(charge_group=d.charge.cases(*groups.items(), else_="unreadable"))
     values = {
         "fiscal_year": d.fiscal_year, "month": d.date.strftime("%Y-%m").fill_null("unknown"),
         "district": d.fjc_district, "circuit": d.circuit, "border": d.border,
@@ -318,7 +327,7 @@ def with_sentences(d: ibis.Table, t: dict) -> ibis.Table:
 def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
                release: str, cut: int | None = None) -> ibis.Table:
     d = base(q, t, charges, districts, cut)
-    if q.charges or {"charge", "statute"} & set(q.by) or q.any_charge:
+    if q.charges or {"charge", "charge_group", "statute"} & set(q.by) or q.any_charge:
         d = with_charges(q, d, t, charges)
     if q.charges:
         d = d.filter(d.charge.isin(list(q.charges)))
