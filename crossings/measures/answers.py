@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossings.errors import InvalidRequest
+from crossings.measures import brackets
 from crossings.measures.query import Query
 
 #: Years back of each change column.
@@ -118,7 +119,8 @@ def wide(table: pa.Table, keys: list[str], value: str, dimension: str) -> pa.Tab
     labels = [c for c in table.column_names
               if c not in keys and any(c.startswith(f"{k}_") for k in others)
               and not c.startswith(("share", "change_"))]
-    spread = sorted({r[dimension] for r in rows}, key=lambda v: (v is None, str(v)))
+    order = brackets.rank if dimension == brackets.DIMENSION else lambda v: (1, str(v))
+    spread = sorted({r[dimension] for r in rows}, key=lambda v: (v is None, order(v)))
     out: dict[tuple, dict] = {}
     for r in rows:
         key = tuple(r[k] for k in others)

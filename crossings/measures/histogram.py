@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.idb import sentinel_meanings
-from crossings.measures import labels
+from crossings.measures import brackets, labels
 from crossings.measures.idb.counting import CODED
 from crossings.measures.idb.facts import Codes
 from crossings.measures.query import Query
@@ -92,6 +92,9 @@ def rows_from(q: Query, table: pa.Table, codes: Codes) -> pa.Table:
     keys = [*q.by, *q.spec.group]
     if "mask" in table.column_names:
         table = _unfold(table, codes)
+    if brackets.DIMENSION in keys:
+        table = table.append_column(brackets.DIMENSION, pa.array(
+            bracket_codes(table["pristot"]), pa.int8()))
     if table.num_rows == 0:
         return pa.table({**{k: pa.array([], _key_type(k)) for k in keys},
                          **{c: pa.array([], column_type(c)) for c in q.spec.columns}})
@@ -243,6 +246,22 @@ def sentence_columns(table, group, counts, n_groups) -> dict:
     }
 
 
+def bracket_codes(pristot: pa.ChunkedArray) -> np.ndarray:
+    """Each PRISTOT value's sentence bracket (its index in ``brackets.BRACKETS``), by the
+    codebook's sentinels: -1 under a month, -2 no sentence, -3 sealed, -4 life,
+    -5 death; a whole number of months 0 and up; anything else missing."""
+    term = pristot.fill_null(-8).to_numpy(zero_copy_only=False).astype(np.int64)
+    out = np.full(len(term), brackets.code("missing"), np.int8)
+    positive = term >= 1
+    floors = np.array(list(brackets.TERM_FLOORS.values()))
+    out[positive] = (brackets.code("1-6")
+                     + np.searchsorted(floors, term[positive], side="right") - 1)
+    for value, label in ((0, "none"), (UNDER_A_MONTH, "<1"), (LIFE, "life"),
+                         (DEATH, "death"), (NO_SENTENCE, "no sentence"), (SEALED, "sealed")):
+        out[term == value] = brackets.code(label)
+    return out
+
+
 def speed_columns(table, group, counts, n_groups) -> dict:
     """Speed from a histogram of days from filing to disposition."""
     g, v, c = _sorted(table, group, "days")
@@ -264,7 +283,7 @@ def to_table(q: Query, table: pa.Table) -> pa.Table:
     """Sorted by the dimensions, labels beside codes (labels.py), columns in order."""
     keys = [*q.by, *q.spec.group]
     if keys and table.num_rows:
-        table = table.sort_by([(k, "ascending") for k in keys])
+        table = _sorted_by(table, keys)
     columns: dict[str, pa.Array] = {}
     for name in keys:
         columns[name] = table[name].cast(_key_type(name))
@@ -272,6 +291,17 @@ def to_table(q: Query, table: pa.Table) -> pa.Table:
     for name in q.spec.columns:
         columns[name] = table[name].cast(column_type(name))
     return pa.table(columns)
+
+
+def _sorted_by(table: pa.Table, keys: list[str]) -> pa.Table:
+    """Rows in the order of their keys; sentence brackets in their own order (none,
+    <1, 1-6 ... missing), not alphabetically."""
+    if brackets.DIMENSION not in keys:
+        return table.sort_by([(k, "ascending") for k in keys])
+    rank = [brackets.rank(v)[1] for v in table[brackets.DIMENSION].to_pylist()]
+    ranked = table.append_column("_bracket_rank", pa.array(rank, pa.int64()))
+    order = [("_bracket_rank" if k == brackets.DIMENSION else k, "ascending") for k in keys]
+    return ranked.sort_by(order).drop_columns(["_bracket_rank"])
 
 
 def column_type(name: str) -> pa.DataType:

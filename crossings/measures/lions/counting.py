@@ -36,7 +36,7 @@ from crossings.codebook import geo
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
 from crossings.fiscal import fiscal_year_column
-from crossings.measures import ytd
+from crossings.measures import brackets, ytd
 from crossings.measures.charges import (
     CATEGORIES,
     ChargeRules,
@@ -268,11 +268,12 @@ def with_dimensions(q: Query, d: ibis.Table, t: dict, release: str) -> ibis.Tabl
         "district": d.fjc_district, "circuit": d.circuit, "border": d.border,
         "country": d.country.fill_null("unknown"), "release": ibis.literal(release),
     }
+    # The sentence bracket is known only once the sentences are joined (expression()).
     return d.mutate(**{f"_by_{name}": values.get(name, d[name] if name in d.columns else None)
-                       for name in q.by})
+                       for name in q.by if name != brackets.DIMENSION})
 
 
-def sentence_aggregates(d: ibis.Table) -> dict:
+def _sentence_parts(d: ibis.Table) -> dict:
     """Months of incarceration: years x 12 + months + days / 30.4375; life and death
     470; time served (TIM) 0 further months; no incarceration but probation or a
     fine (probation only, fine only) 0 months. Died before sentence (DBS) is
@@ -286,6 +287,14 @@ def sentence_aggregates(d: ibis.Table) -> dict:
     known = d.has_sentence & ~no_sentence & (months.notnull() | life | zero)
     value = ibis.ifelse(life, float(LIFE_MONTHS), ibis.ifelse(zero, 0.0, months))
     value = ibis.ifelse(known, value, ibis.null("float64"))
+    return {"kind": kind, "life": life, "served": served, "no_sentence": no_sentence,
+            "known": known, "value": value}
+
+
+def sentence_aggregates(d: ibis.Table) -> dict:
+    """The sentences measure's columns over the defendants of a group."""
+    p = _sentence_parts(d)
+    known, value, life, no_sentence = p["known"], p["value"], p["life"], p["no_sentence"]
     return {
         "convicted": d.count(),
         "known_term": known.sum(),
@@ -295,7 +304,7 @@ def sentence_aggregates(d: ibis.Table) -> dict:
         "p25_prison_months": value.quantile(0.25),
         "p75_prison_months": value.quantile(0.75),
         "life_or_death": (known & life).sum(),
-        "time_served": (known & served).sum(),
+        "time_served": (known & p["served"]).sum(),
         "no_sentence": no_sentence.sum(),
         "sealed": ibis.literal(0).cast("int64"),  # LIONS does not mark sealed terms apart
         "missing": (~known & ~no_sentence).sum(),
@@ -303,6 +312,22 @@ def sentence_aggregates(d: ibis.Table) -> dict:
         "unknown_term": (~known).sum(),
         "prison_years": value.sum().fill_null(0.0) / 12,
     }
+
+
+def sentence_bracket(d: ibis.Table):
+    """Each defendant's bracket (brackets.py) from the months the statistics use: 0
+    (time served, probation or fine only included) is ``none``; above 0 and under a
+    month ``<1``; LIONS marks nothing ``sealed``."""
+    p = _sentence_parts(d)
+    v = p["value"]
+    floors = list(brackets.TERM_FLOORS.items())
+    upper = [(v < nxt, label) for (label, _), (_, nxt) in zip(floors, floors[1:],
+                                                               strict=False)]
+    term = ibis.cases((v <= 0, "none"), (v < 1, "<1"), *upper, else_=floors[-1][0])
+    return ibis.cases((p["known"] & (p["kind"] == "LIF"), "life"),
+                      (p["known"] & (p["kind"] == "DET"), "death"),
+                      (p["known"], term), (p["no_sentence"], "no sentence"),
+                      else_="missing")
 
 
 def with_sentences(d: ibis.Table, t: dict) -> ibis.Table:
@@ -334,7 +359,11 @@ def expression(q: Query, t: dict, charges: ibis.Table, districts: ibis.Table,
     d = with_dimensions(q, d, t, release)
     keys = [f"_by_{name}" for name in q.by]
     if q.measure in ("sentences", "prison_years"):
-        d = with_sentences(d.select(*DEFENDANT_KEY, *keys).distinct(), t)
+        bracket = f"_by_{brackets.DIMENSION}"
+        plain = [k for k in keys if k != bracket]
+        d = with_sentences(d.select(*DEFENDANT_KEY, *plain).distinct(), t)
+        if bracket in keys:
+            d = d.mutate(**{bracket: sentence_bracket(d)})
         metrics = sentence_aggregates(d)
     else:
         d = d.select(*DEFENDANT_KEY, *keys).distinct()
