@@ -12,7 +12,7 @@ import dataclasses
 
 from crossings import sources
 from crossings.errors import InvalidRequest
-from crossings.measures import answers, beside, charges
+from crossings.measures import answers, beside, charges, rates
 from crossings.measures.caveats import caveats
 from crossings.measures.engine import get_engine
 from crossings.measures.meta import RULES_VERSION, Meta
@@ -68,8 +68,13 @@ def measure(name: str, by=(), where: dict | None = None, *, source: str = "idb",
         widened = dataclasses.replace(q, from_year=q.from_year - max(answers.CHANGES.values()))
     # Held while the query runs: an ingest replacing the release keeps its folder
     # until then; each release is checked against its ingest's record first.
+    eng = get_engine(engine)
     with store.reading(q.source, q.release, every="release" in q.by):
-        result = run(widened, store, rules, get_engine(engine))
+        result = run(widened, store, rules, eng)
+        # The rates' companion measures read the same release under the same hold.
+        result.table = rates.with_rates(
+            widened, result.table, lambda companion: run(companion, store, rules, eng).table,
+            result.meta)
     result.meta.where = q.where()
     result.meta.warnings.extend(years_warnings(q, _years_covered(result)))
     table = result.table

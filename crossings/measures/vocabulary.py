@@ -8,6 +8,7 @@ from crossings.codebook import districts
 from crossings.codebook import idb as idb_codes
 from crossings.codebook import lions as lions_codes
 from crossings.errors import InvalidRequest
+from crossings.measures import rates
 from crossings.measures.beside import CONTEXT_MEASURES
 from crossings.measures.charges import CATEGORIES
 from crossings.measures.query import MEASURES
@@ -69,7 +70,8 @@ def _charges() -> list[dict]:
 
 def _measures() -> list[dict]:
     return [{"measure": m.name, "label": m.summary, "sources": ", ".join(m.sources),
-             "columns": ", ".join((*m.group, *m.columns))} for m in MEASURES.values()] + [
+             "columns": ", ".join((*m.group, *m.columns, *rates.COLUMNS.get(m.name, {})))}
+            for m in MEASURES.values()] + [
         {"measure": m.name, "label": m.summary,
          "sources": "published series" + (" + idb, lions" if m.store else ""),
          "columns": f"by: {', '.join(m.dimensions) or 'the store dimensions'}"}
