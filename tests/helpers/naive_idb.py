@@ -18,6 +18,8 @@ from pathlib import Path
 
 from crossings.codebook.districts import by_code
 
+IMMIGRATION = ("illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration")
+
 REFERENCE = Path(__file__).resolve().parents[2] / "crossings" / "codebook" / "data" / "fjc"
 
 with open(REFERENCE / "criminal-citations-2024-07-26.csv", encoding="utf-8") as _f:
@@ -153,6 +155,32 @@ def quantile(values: list[float], q: float):
 
 def naive(path: Path, measure: str, by=(), where=None, transfers="exclude",
           charge_basis="default", any_charge=False) -> list[dict]:
+    """The measure's rows, with the rate columns of convictions and counsel."""
+    options = {"transfers": transfers, "charge_basis": charge_basis, "any_charge": any_charge}
+    rows = counted(path, measure, by, where, **options)
+    if measure == "convictions":
+        ended = {tuple(r[k] for k in by): r["defendants"]
+                 for r in counted(path, "terminations", by, where, **options)}
+        for r in rows:
+            r["terminations"] = ended[tuple(r[k] for k in by)]
+            r["conviction_rate"] = r["defendants"] / r["terminations"]
+            r["guilty_plea_share"] = r.pop("_pleas") / r["defendants"]
+    if measure == "counsel":  # CJA (1) and defenders (6) of those reported (not 0, -8)
+        groups = defaultdict(lambda: [0, 0])
+        for r in rows:
+            if r["counsel"] not in ("Not reported", "unknown"):
+                groups[tuple(r[k] for k in by)][1] += r["defendants"]
+                if r["counsel"] in ("Criminal Justice Act appointment",
+                                    "Public or community defender"):
+                    groups[tuple(r[k] for k in by)][0] += r["defendants"]
+        for r in rows:
+            part, whole = groups[tuple(r[k] for k in by)]
+            r["appointed_counsel_share"] = part / whole if whole else None
+    return rows
+
+
+def counted(path: Path, measure: str, by=(), where=None, transfers="exclude",
+            charge_basis="default", any_charge=False) -> list[dict]:
     where = where or {}
     basis = {"filings": "filing", "pending": "pending", "counsel": "filing",
              "offense_level": "filing"}.get(measure, "termination")
@@ -187,7 +215,8 @@ def naive(path: Path, measure: str, by=(), where=None, transfers="exclude",
             if n > 1 and missing(c) and missing(d2) and missing(off):
                 continue
             pairs.add((category(c, d2, off), statute(c)))
-        if not any(d in by for d in ("charge", "statute")) and "charge" not in where:
+        if not any(d in by for d in ("charge", "charge_group", "statute")) and \
+                "charge" not in where:
             pairs = {("x", "x")}
         keep = set()
         for cat, st in pairs:
@@ -208,6 +237,10 @@ def naive(path: Path, measure: str, by=(), where=None, transfers="exclude",
                     key.append(border)
                 elif dim == "charge":
                     key.append(cat)
+                elif dim == "charge_group":
+                    key.append("immigration" if cat in IMMIGRATION else cat)
+                elif dim == "sentence_bracket":
+                    key.append(bracket(int(row["PRISTOT"])))
                 elif dim == "statute":
                     key.append(st)
                 elif dim == "offense_level":
@@ -253,7 +286,21 @@ def finish(measure: str, by, key: tuple, rows: list[dict]) -> dict:
         out.update(speed(rows))
     else:
         out["defendants"] = len(rows)
+    if measure == "convictions":
+        out["_pleas"] = sum(1 for r in rows if int(r["DISP1"]) in (4, 5))
     return out
+
+
+def bracket(term: int) -> str:
+    """PRISTOT's sentence bracket, written out from the rule."""
+    named = {0: "none", -1: "<1", -4: "life", -5: "death", -2: "no sentence", -3: "sealed"}
+    if term in named:
+        return named[term]
+    for low, high, label in ((1, 6, "1-6"), (7, 12, "7-12"), (13, 24, "13-24"),
+                             (25, 60, "25-60")):
+        if low <= term <= high:
+            return label
+    return "61+" if term >= 61 else "missing"
 
 
 def sentences(rows: list[dict]) -> dict:

@@ -42,6 +42,10 @@ CASES = [
     ("speed", ["fiscal_year", "charge"], {}, {}),
     ("speed", ["border"], {"charge": "illegal_entry"}, {}),
     ("plea_down", ["fiscal_year"], {}, {}),
+    ("filings", ["fiscal_year", "charge_group"], {}, {}),
+    ("sentences", ["sentence_bracket"], {}, {}),
+    ("sentences", ["fiscal_year", "sentence_bracket"], {"charge": "illegal_reentry"}, {}),
+    ("convictions", ["district"], {"from_year": 2010}, {"transfers": "include"}),
     ("counsel", ["charge"], {"border": "southwest"}, {}),
     ("offense_level", ["fiscal_year"], {"from_year": 2005}, {}),
 ]
