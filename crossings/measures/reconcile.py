@@ -44,7 +44,7 @@ from crossings.measures.charges import IMMIGRATION
 from crossings.measures.engine import get_engine
 from crossings.measures.lions import counting as lions_counting
 from crossings.measures.meta import Meta, charge_rules_meta, provenance, provisional_months
-from crossings.measures.query import resolve_district
+from crossings.measures.query import build_query
 from crossings.measures.result import Result
 from crossings.sources import SOURCES
 from crossings.store import Store
@@ -55,20 +55,28 @@ COLUMNS = ("court_file", "lions_district", "lions_all", "transfers", "lead_charg
 PUBLISHED_FILE = data_path("published", "published-figures.csv")
 
 
-def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
-              from_year: int | None = None, to_year: int | None = None,
-              store: Store | str | None = None, idb_release: str | None = None,
-              lions_release: str | None = None, engine: str = "duckdb",
-              published: bool = False) -> Result:
+def reconcile(by=("fiscal_year", "charge"), where: dict | None = None, *,
+              district: str | None = None, from_year: int | None = None,
+              to_year: int | None = None, store: Store | str | None = None,
+              idb_release: str | None = None, lions_release: str | None = None,
+              engine: str = "duckdb", published: bool = False) -> Result:
+    """Both sources side by side. ``by`` and ``where`` as for ``measure()``:
+
+    >>> crossings.reconcile(["fiscal_year"], {"district": "S.D. Tex.", "from_year": 2015})
+
+    ``where`` may hold ``from_year``, ``to_year``, ``district`` and ``charge`` (each
+    source's own lead-charge category, as in the ``charge`` column); the keyword
+    arguments ``district``, ``from_year`` and ``to_year`` still work.
+    """
     by = tuple(b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b.strip())
     for dim in by:
         if dim not in DIMENSIONS:
             raise InvalidRequest(f"reconcile groups by {', '.join(DIMENSIONS)}, not {dim!r}")
     store = store if isinstance(store, Store) else Store(store)
-    where = {"from_year": from_year, "to_year": to_year}
-    if from_year is not None and to_year is not None and from_year > to_year:
-        raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}")
-    codes = (resolve_district(district),) if district is not None else ()
+    q = _query(where, {"district": district, "from_year": from_year, "to_year": to_year})
+    where = {"from_year": q.from_year, "to_year": q.to_year,
+             "charge": list(q.charges) or None}
+    codes = q.districts
     # The LIONS release is held while it is read: a replacing ingest waits to remove it.
     with store.reading("lions", lions_release) as (lions_entry,):
         rows = _rows(by, codes, where, store, idb_release, lions_entry, engine)
@@ -88,6 +96,28 @@ def reconcile(by=("fiscal_year", "charge"), *, district: str | None = None,
             "Published figures: each is set beside the national count of its own fiscal "
             "year, charge and basis, whatever --by and the year filter."))
     return Result(table, meta)
+
+
+#: The filters reconcile applies (``measure()``'s others, such as border, it cannot).
+FILTERS = ("from_year", "to_year", "district", "charge")
+
+
+def _query(where: dict | None, keywords: dict):
+    """The filters, checked as ``measure()`` checks them; one reconcile cannot apply is an
+    :class:`InvalidRequest` naming it."""
+    where = dict(where or {})
+    for name, value in keywords.items():
+        if value is None:
+            continue
+        if where.get(name) is not None:
+            raise InvalidRequest(f"{name} is given twice (as a keyword and in where): "
+                                 "give it once")
+        where[name] = value
+    cannot = sorted(set(where) - set(FILTERS))
+    if cannot:
+        raise InvalidRequest(f"reconcile cannot filter by {', '.join(cannot)}; its filters "
+                             f"are: {', '.join(FILTERS)}")
+    return build_query("filings", where={k: v for k, v in where.items() if v is not None})
 
 
 PUBLISHED_NOTE = ("Published figures are national totals: they are not compared with one "
@@ -117,8 +147,9 @@ def _district_key(code: str) -> str:
 def _court_file(by, codes, where, store, release, engine) -> dict:
     """court_file and transfers from the court file, keyed like the LIONS groups."""
     where = {k: v for k, v in where.items() if v is not None}
-    if codes:
-        where["district"] = ["93", "94"] if codes[0] in ("93", "94") else list(codes)
+    if codes:  # Guam and the Northern Mariana Islands are one LIONS district
+        where["district"] = sorted({part for code in codes for part in (
+            ("93", "94") if code in ("93", "94") else (code,))})
     out: dict[tuple, dict] = defaultdict(dict)
     for column, transfers in (("court_file", "exclude"), ("_with_transfers", "include")):
         result = measure("filings", by=list(by), where=where, store=store, release=release,
@@ -164,6 +195,8 @@ def _count(eng, rows: ibis.Table, by, year: str, charge: str, where: dict) -> li
         rows = rows.filter(rows[year] >= where["from_year"])
     if where.get("to_year") is not None:
         rows = rows.filter(rows[year] <= where["to_year"])
+    if where.get("charge"):  # each part's own charge, as its charge column
+        rows = rows.filter(rows[charge].isin(list(where["charge"])))
     columns = {"fiscal_year": rows[year], "charge": rows[charge], "district": rows.fjc_district}
     keyed = rows.mutate(**{dim: columns[dim] for dim in by})
     grouped = keyed.group_by(list(by)).aggregate(n=keyed.count()) if by else keyed.aggregate(

@@ -93,3 +93,40 @@ def test_cli_json_equals_python(world):
     done = run_cli("reconcile", "--by", "fiscal_year", "--store", str(store.root), "-f", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == json.loads(json.dumps(python, default=str))
+
+
+def test_by_and_where_as_for_measure(world):
+    # The planted truth per (fiscal year, charge): a charge filter keeps its rows.
+    store, truth = world
+    planted = {t["fiscal_year"]: t for t in truth["by_fiscal_year_charge"]
+               if t["charge"] == "illegal_reentry"}
+    got = {r["fiscal_year"]: r for r in reconcile(["fiscal_year"], {"charge": "illegal_reentry"},
+                                                  store=store).to_pylist()}
+    assert got.keys() == planted.keys()
+    for year, expected in planted.items():
+        assert {c: got[year][c] for c in COLUMNS} == {c: expected[c] for c in COLUMNS}, year
+    first = min(planted) + 1
+    by_where = reconcile("fiscal_year", where={"district": "S.D. Tex.", "from_year": first},
+                         store=store)
+    by_keywords = reconcile(("fiscal_year",), district="41", from_year=first, store=store)
+    assert by_where.to_pylist() == by_keywords.to_pylist() and by_where.to_pylist()
+    assert min(r["fiscal_year"] for r in by_where.to_pylist()) >= first
+    assert by_where.meta["where"] == {"from_year": first, "district": ["41"]}
+
+
+@pytest.mark.parametrize(("where", "named"), [
+    ({"border": "southwest"}, "cannot filter by border"),
+    ({"colour": "red"}, "cannot filter by colour"),
+    ({"charge": "reentry"}, "unknown charge"),
+    ({"from_year": 2016, "to_year": 2015}, "after --to-year"),
+])
+def test_a_filter_reconcile_cannot_apply_is_refused(world, where, named):
+    store, _ = world
+    with pytest.raises(InvalidRequest, match=named):
+        reconcile(["fiscal_year"], where, store=store)
+
+
+def test_a_filter_given_twice_is_refused(world):
+    store, _ = world
+    with pytest.raises(InvalidRequest, match="given twice"):
+        reconcile(["fiscal_year"], {"district": "41"}, district="TXS", store=store)
