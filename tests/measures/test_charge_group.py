@@ -63,8 +63,10 @@ def cells(result, column="defendants") -> dict:
     return {(r.get("fiscal_year"), r["charge_group"]): r[column] for r in result.to_pylist()}
 
 
-def test_court_file_groups_and_immigrations_share_of_all_filings(store):
-    result = measure("filings", by="fiscal_year,charge_group", store=store, share=True)
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+def test_court_file_groups_and_immigrations_share_of_all_filings(store, engine):
+    result = measure("filings", by="fiscal_year,charge_group", store=store, share=True,
+                     engine=engine)
     assert cells(result) == {(2015, "immigration"): 4, (2015, "non_immigration"): 2,
                              (2015, "unreadable"): 1, (2016, "immigration"): 1,
                              (2016, "non_immigration"): 3}
@@ -81,9 +83,10 @@ def test_court_file_group_with_a_charge_filter(store):
     assert cells(result) == {(None, "immigration"): 3}
 
 
-def test_prosecutors_groups(store):
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+def test_prosecutors_groups(store, engine):
     result = measure("filings", by=["fiscal_year", "charge_group"], source="lions",
-                     store=store, share=True)
+                     store=store, share=True, engine=engine)
     assert cells(result) == {(2018, "immigration"): 2, (2018, "non_immigration"): 1,
                              (2018, "unreadable"): 1}
     assert cells(result, "share")[(2018, "immigration")] == pytest.approx(2 / 4)
