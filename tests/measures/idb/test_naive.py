@@ -44,6 +44,7 @@ CASES = [
     ("plea_down", ["fiscal_year"], {}, {}),
     ("filings", ["fiscal_year", "charge_group"], {}, {}),
     ("sentences", ["sentence_bracket"], {}, {}),
+    ("sentences", ["charge", "sentence_bracket"], {}, {"any_charge": True}),
     ("sentences", ["fiscal_year", "sentence_bracket"], {"charge": "illegal_reentry"}, {}),
     ("convictions", ["district"], {"from_year": 2010}, {"transfers": "include"}),
     ("counsel", ["charge"], {"border": "southwest"}, {}),
