@@ -14,6 +14,15 @@ import platformdirs
 #: Environment variable that overrides the store location.
 HOME_ENV = "CROSSINGS_HOME"
 
+#: Environment variable that overrides where derived tables are cached (outside
+#: the store: queries never write to the store).
+CACHE_ENV = "CROSSINGS_CACHE"
+
+#: Releases whose derived tables a process keeps in memory at once (least
+#: recently used dropped first); ``$CROSSINGS_MEMORY_RELEASES`` overrides it.
+MEMORY_RELEASES_ENV = "CROSSINGS_MEMORY_RELEASES"
+MEMORY_RELEASES = 4
+
 #: The FJC's dataset page and the known names of its zip (newest first).
 FJC_PAGE_URL = (
     "https://www.fjc.gov/research/idb/"
@@ -76,6 +85,20 @@ def demo_store_dir() -> Path:
     """The demo's own store, beside the default one, so synthetic rows never sit
     beside real ones."""
     return default_store_dir() / "demo"
+
+
+def default_cache_dir() -> Path:
+    """Where derived tables are cached: ``$CROSSINGS_CACHE`` or the platform's cache dir."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_cache_dir("crossings", appauthor=False))
+
+
+def memory_releases() -> int:
+    """How many releases a process keeps in memory (at least one)."""
+    env = os.environ.get(MEMORY_RELEASES_ENV, "").strip()
+    return max(1, int(env)) if env.isdigit() else MEMORY_RELEASES
 
 
 def resolve_store_dir(store: str | os.PathLike | None) -> Path:

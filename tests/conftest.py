@@ -10,5 +10,6 @@ pytest_plugins = ["helpers.http_site"]
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
-    """No test may touch the user's real store."""
+    """No test may touch the user's real store or cache."""
     monkeypatch.setenv("CROSSINGS_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("CROSSINGS_CACHE", str(tmp_path_factory.mktemp("cache")))

@@ -4,6 +4,9 @@ Every number carries ``meta`` (:class:`crossings.measures.meta.Meta`): the
 source files' SHA-256, data as of, the rules version and the SHA-256 of the
 charge tables, the tool version, the partial years, data-quality figures and
 what the data does not cover. ``caveats(meta)`` says it in sentences.
+
+``measure()`` may be called from many threads at once (see engine.py); it
+never writes to the store (derived tables are cached outside it: cache.py).
 """
 
 from __future__ import annotations

@@ -3,11 +3,23 @@
 DuckDB is the embedded default; Polars is the second backend the tests run
 every measure on, proving the measures do not depend on one engine (so a
 distributed engine such as Spark can run them later unchanged).
+
+Many callers at once (a web server's threads): with DuckDB each thread runs
+its queries on its own cursor of one in-memory database. Cursors share the
+database, so the views and tables registered once (the store's Parquet files,
+the derived facts held in memory) are visible to every thread, and queries of
+different threads run side by side; only registering a table takes a lock.
+The Polars backend is not safe to share between threads: every call on a
+Polars engine holds the engine's lock, so its queries run one at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import ibis
 import pyarrow as pa
@@ -15,64 +27,142 @@ import pyarrow as pa
 from crossings.errors import InvalidRequest
 
 ENGINES = ("duckdb", "polars")
+#: What to install for each engine when its library is missing.
+INSTALL = {"duckdb": "pip install 'ibis-framework[duckdb]'",
+           "polars": "pip install 'ibis-framework[polars]' (or: pip install 'crossings[test]')"}
+
+
+def _connect(name: str):
+    try:
+        return ibis.duckdb.connect() if name == "duckdb" else ibis.polars.connect()
+    except ImportError as exc:
+        raise InvalidRequest(f"the {name} engine is not installed ({exc.__class__.__name__}: "
+                             f"{str(exc).splitlines()[0]})", hint=INSTALL[name]) from None
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class Engine:
-    """One backend connection and the store tables registered on it."""
+    """One backend and the tables registered on it (see the module's docstring)."""
 
     def __init__(self, name: str = "duckdb"):
         if name not in ENGINES:
             raise InvalidRequest(f"unknown engine {name!r}; expected one of {', '.join(ENGINES)}")
         self.name = name
-        self.con = ibis.duckdb.connect() if name == "duckdb" else ibis.polars.connect()
-        self._tables: dict[str, ibis.Table] = {}
-        self._compiled: dict = {}  # key -> (SQL, expression kept alive)
-        self._lock = threading.Lock()
+        self.con = _connect(name)
+        self._lock = threading.Lock()  # registrations (DuckDB); every call (Polars)
+        self._local = threading.local()
+        self._names = itertools.count()
+        self._kinds: dict[str, str] = {}  # registered name -> VIEW or TABLE
 
-    def parquet(self, glob: str) -> ibis.Table:
-        """The Parquet files matching ``glob`` as one table (registered once)."""
+    # --- registering (once per release) -------------------------------------------
+    def parquet(self, glob: str | Path) -> ibis.Table:
+        """The Parquet files matching ``glob`` as one table (a view: read when queried)."""
         with self._lock:
-            if glob not in self._tables:
-                self._tables[glob] = self.con.read_parquet(glob)
-            return self._tables[glob]
+            name = self._new_name("parquet")
+            if self.name != "duckdb":
+                return self.con.read_parquet(str(glob), table_name=name)
+            # Not Ibis' read_parquet: its views are temporary, seen by one cursor only.
+            self.con.raw_sql(f'CREATE VIEW "{name}" AS SELECT * FROM '
+                             f"read_parquet({_quoted(str(glob))})")
+            self._kinds[name] = "VIEW"
+            return self.con.table(name)
 
-    def in_memory(self, path: str) -> ibis.Table:
+    def load(self, path: str | Path) -> ibis.Table:
         """A Parquet file loaded into the engine's memory (DuckDB), or scanned (others)."""
         if self.name != "duckdb":
             return self.parquet(path)
         with self._lock:
-            if path not in self._tables:
-                name = f"mem_{len(self._tables)}_{abs(hash(path)) % 10**8}"
-                escaped = path.replace("'", "''")
-                self.con.raw_sql(f"CREATE OR REPLACE TABLE {name} AS "
-                                 f"SELECT * FROM read_parquet('{escaped}')")
-                self._tables[path] = self.con.table(name)
-            return self._tables[path]
+            name = self._new_name("memory")
+            self.con.raw_sql(f'CREATE TABLE "{name}" AS SELECT * FROM '
+                             f"read_parquet({_quoted(str(path))})")
+            self._kinds[name] = "TABLE"
+            return self.con.table(name)
 
-    def to_arrow(self, expr, key=None) -> pa.Table:
-        """Run ``expr``. With a ``key``, DuckDB keeps the compiled SQL and runs it
-        directly next time: compiling costs more than running a small query."""
+    def load_arrow(self, table: pa.Table) -> ibis.Table:
+        """An Arrow table copied into the engine, visible to every thread."""
         with self._lock:
-            if key is None or self.name != "duckdb":
-                return self.con.to_pyarrow(expr)
-            if key not in self._compiled:
-                table = self.con.to_pyarrow(expr)  # registers any in-memory inputs
-                self._compiled[key] = (str(self.con.compile(expr)), table.schema, expr)
+            name = self._new_name("arrow")
+            if self.name != "duckdb":
+                return self.con.create_table(name, obj=table)
+            raw = self.con.con
+            raw.register(f"{name}_arrow", table)
+            try:
+                raw.execute(f'CREATE TABLE "{name}" AS SELECT * FROM "{name}_arrow"')
+            finally:
+                raw.unregister(f"{name}_arrow")
+            self._kinds[name] = "TABLE"
+            return self.con.table(name)
+
+    def drop(self, table: ibis.Table) -> None:
+        """Forget a registered table (when its release leaves the in-process cache)."""
+        name = table.op().name
+        with self._lock:
+            kind = self._kinds.pop(name, None)
+            if kind is None and self.name == "duckdb":
+                return
+            if self.name == "duckdb":
+                self.con.raw_sql(f'DROP {kind} IF EXISTS "{name}"')
+            else:
+                self.con.drop_table(name, force=True)
+
+    def registered(self) -> int:
+        """How many tables and views are registered now (the in-process bound's witness)."""
+        with self._lock:
+            return len(self._kinds) if self.name == "duckdb" else len(self.con.list_tables())
+
+    def _new_name(self, kind: str) -> str:
+        return f"crossings_{kind}_{next(self._names)}"
+
+    # --- running (from any thread) ------------------------------------------------
+    def _backend(self):
+        """This thread's DuckDB cursor (made on first use), or the Polars backend."""
+        if self.name != "duckdb":
+            return self.con
+        backend = getattr(self._local, "backend", None)
+        if backend is None:
+            backend = ibis.duckdb.from_connection(self.con.con.cursor())
+            self._local.backend = backend
+        return backend
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator:
+        if self.name == "duckdb":
+            yield self._backend()
+            return
+        with self._lock:
+            yield self._backend()
+
+    def to_arrow(self, expr, key=None, compiled=None) -> pa.Table:
+        """Run ``expr``. With a ``key`` and a ``compiled`` cache (a mapping), DuckDB
+        keeps the compiled SQL and runs it directly next time: compiling costs more
+        than running a small query."""
+        with self._running() as backend:
+            if key is None or compiled is None or self.name != "duckdb":
+                return backend.to_pyarrow(expr)
+            found = compiled.get(key)
+            if found is None:
+                table = backend.to_pyarrow(expr)  # registers any in-memory inputs
+                compiled[key] = (str(backend.compile(expr)), table.schema, expr)
                 return table
-            sql, schema, _ = self._compiled[key]
+            sql, schema, _ = found
             # The types Ibis would give (a DuckDB sum is HUGEINT, Ibis says int64).
-            return self.con.con.sql(sql).to_arrow_table().cast(schema)
+            return backend.con.sql(sql).to_arrow_table().cast(schema)
 
     def scalar(self, expr):
-        with self._lock:
-            return self.con.execute(expr)
+        with self._running() as backend:
+            return backend.execute(expr)
 
 
 _engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
 
 
 def get_engine(name: str = "duckdb") -> Engine:
     """A process-wide engine per backend, so repeated queries reuse registrations."""
-    if name not in _engines:
-        _engines[name] = Engine(name)
-    return _engines[name]
+    with _engines_lock:
+        if name not in _engines:
+            _engines[name] = Engine(name)
+        return _engines[name]

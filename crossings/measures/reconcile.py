@@ -40,6 +40,7 @@ import pyarrow as pa
 from crossings.codebook.tables import data_path
 from crossings.errors import InvalidRequest
 from crossings.measures import charges, measure
+from crossings.measures.cache import releases
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.engine import get_engine
 from crossings.measures.lions import counting as lions_counting
@@ -164,24 +165,27 @@ def _court_file(by, codes, where, store, release, engine) -> dict:
 
 def _prosecutors(by, codes, where, entry, engine) -> dict:
     eng = get_engine(engine)
-    t = {name: eng.parquet(entry.table_glob(name)) for name in (
-        "cases", "participants", "court_histories", "part_courts", "part_counts")}
-    mapping = lions_counting.release_charge_map(eng, t, entry.path, charges.load_rules())
-    d = lions_counting.filing_components(t, mapping, ibis.memtable(lions_counting.district_map()))
-    if codes:
-        d = d.filter(d.district.isin(lions_counting.lions_districts(codes)))
-    has_dc = d.dc_date.notnull()
-    parts = {
-        "lions_district": (d.filter(has_dc), "dc_year", "case_charge"),
-        "_own": (d.filter(has_dc), "dc_year", "own_category"),
-        "_dc_by_first": (d.filter(has_dc), "first_year", "case_charge"),
-        "magistrate_only": (d.filter(~has_dc & d.mg_date.notnull()), "mg_year", "case_charge"),
-    }
     out: dict[tuple, dict] = defaultdict(dict)
-    for column, (rows, year, charge) in parts.items():
-        for row in _count(eng, rows, by, year, charge, where):
-            key = tuple(row[dim] for dim in by)
-            out[key][column] = out[key].get(column, 0) + row["n"]
+    with releases.using(eng, entry) as release:
+        t = {name: release.parquet(name) for name in (
+            "cases", "participants", "court_histories", "part_courts", "part_counts")}
+        mapping = lions_counting.release_charge_map(release, t, charges.load_rules())
+        d = lions_counting.filing_components(t, mapping,
+                                             ibis.memtable(lions_counting.district_map()))
+        if codes:
+            d = d.filter(d.district.isin(lions_counting.lions_districts(codes)))
+        has_dc = d.dc_date.notnull()
+        parts = {
+            "lions_district": (d.filter(has_dc), "dc_year", "case_charge"),
+            "_own": (d.filter(has_dc), "dc_year", "own_category"),
+            "_dc_by_first": (d.filter(has_dc), "first_year", "case_charge"),
+            "magistrate_only": (d.filter(~has_dc & d.mg_date.notnull()), "mg_year",
+                                "case_charge"),
+        }
+        for column, (rows, year, charge) in parts.items():
+            for row in _count(eng, rows, by, year, charge, where):
+                key = tuple(row[dim] for dim in by)
+                out[key][column] = out[key].get(column, 0) + row["n"]
     for v in out.values():
         v["lead_charge"] = v.get("lions_district", 0) - v.pop("_own", 0)
         v["date_basis"] = v.pop("_dc_by_first", 0) - v.get("lions_district", 0)

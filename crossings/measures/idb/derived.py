@@ -5,23 +5,17 @@
   small join instead of a pattern per row);
 * data-quality figures per fiscal year and district for each counting flag.
 
-They are facts about the release, not about the rules, so they are cached in
-the release's ``derived/`` folder (written atomically; if the store is read
-only they are kept in memory).
+They are cached outside the store (crossings/measures/cache.py): the store is
+read-only to queries.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-import uuid
-from pathlib import Path
-
 import ibis
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from crossings.fiscal import fiscal_year_column
+from crossings.measures.cache import DiskCache
 from crossings.measures.charges import ChargeRules, classify_fjc, fjc_statute, slot_is_empty
 from crossings.measures.engine import Engine
 
@@ -31,57 +25,13 @@ SLOT_FIELDS = {"filing": ("ftitle{n}", "d2foffcd{n}", "foffcd{n}"),
                "termination": ("ttitle{n}", "d2toffcd{n}", "toffcd{n}")}
 KEYS = ("k_citation", "k_d2", "k_offense")
 
-_memory: dict[tuple, pa.Table] = {}
-_lock = threading.Lock()
-
-
 def slot_keys(t: ibis.Table, basis: str, n: int) -> dict:
     """The slot's three fields with null as "" (joins do not match nulls)."""
     return {key: t[name.format(n=n)].fill_null("")
             for key, name in zip(KEYS, SLOT_FIELDS[basis], strict=True)}
 
 
-def cached(entry_path: Path, name: str, compute) -> pa.Table:
-    """``compute()`` once per release, kept on disk beside the data and in memory."""
-    key = (str(entry_path), name)
-    with _lock:
-        if key in _memory:
-            return _memory[key]
-    path = entry_path / "derived" / f"{name}.parquet"
-    if path.exists():
-        table = pq.read_table(path)
-    else:
-        table = compute()
-        try:
-            path.parent.mkdir(exist_ok=True)
-            tmp = path.with_name(f".{name}.{uuid.uuid4().hex[:8]}.tmp")
-            pq.write_table(table, tmp)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only store: keep it in memory only
-    with _lock:
-        _memory[key] = table
-    return table
-
-
-def cached_file(entry_path: Path, name: str, compute) -> Path | pa.Table:
-    """Like :func:`cached` for large tables: the Parquet file's path (read by the
-    engine, not held in memory), or the table itself if it cannot be written."""
-    path = entry_path / "derived" / f"{name}.parquet"
-    if path.exists():
-        return path
-    table = compute()
-    try:
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f".{name}.{uuid.uuid4().hex[:8]}.tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except OSError:
-        return table
-    return path
-
-
-def charge_keys(engine: Engine, defendants: ibis.Table, entry_path: Path) -> pa.Table:
+def charge_keys(engine: Engine, defendants: ibis.Table, disk: DiskCache) -> pa.Table:
     """Distinct (citation, D2, offense code) triples over all ten charge slots."""
     def compute() -> pa.Table:
         parts = [defendants.select(**slot_keys(defendants, basis, n))
@@ -91,7 +41,7 @@ def charge_keys(engine: Engine, defendants: ibis.Table, entry_path: Path) -> pa.
             union = union.union(part)
         return engine.to_arrow(union.distinct()).sort_by([(k, "ascending") for k in KEYS])
 
-    return cached(entry_path, "charge_keys", compute)
+    return disk.table("charge_keys", compute)
 
 
 def charge_map(keys: pa.Table, rules: ChargeRules) -> pa.Table:
@@ -110,7 +60,7 @@ def charge_map(keys: pa.Table, rules: ChargeRules) -> pa.Table:
                      "empty_slot": empty})
 
 
-def quality(engine: Engine, defendants: ibis.Table, entry_path: Path, flag: str,
+def quality(engine: Engine, defendants: ibis.Table, disk: DiskCache, flag: str,
             date_column: str) -> pa.Table:
     """Per (fiscal year, district): flagged rows, flagged rows sharing DEFLGKY + FISCALYR,
     and flagged rows whose date falls in another fiscal year."""
@@ -130,4 +80,4 @@ def quality(engine: Engine, defendants: ibis.Table, entry_path: Path, flag: str,
         return engine.to_arrow(joined).sort_by([("fiscalyr", "ascending"),
                                                 ("district", "ascending")])
 
-    return cached(entry_path, f"quality_{flag}_{date_column}", compute)
+    return disk.table(f"quality_{flag}_{date_column}", compute)

@@ -3,7 +3,7 @@
 The store keeps every field of the court file (141 columns, codes as text). A
 measure needs about twenty of them plus the category of each charge, which
 depends on the charge rules. So once per (release, rules, engine) a ``facts``
-table is derived from the store and kept in the release's ``derived/``:
+table is derived from the store and cached outside it (cache.py):
 
 * one row per stored row; the fields the measures use; counting flags as 0/1;
 * every categorical field as a small integer (district, circuit, charge
@@ -28,17 +28,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import ibis
 import pyarrow as pa
 
 from crossings.codebook import idb as idb_codes
 from crossings.measures import brackets
+from crossings.measures.cache import Release
 from crossings.measures.charges import BY_OFFENSE_CODE, CATEGORIES, CHARGE_GROUPS
-from crossings.measures.engine import Engine
-from crossings.measures.idb.derived import KEYS, SLOT_FIELDS, SLOTS, cached_file, slot_keys
-from crossings.measures.rules_version import RULES_VERSION
+from crossings.measures.idb.derived import KEYS, SLOT_FIELDS, SLOTS, slot_keys
 from crossings.store import Entry
 
 PREFIX = {"filing": "f", "termination": "t"}
@@ -192,31 +190,23 @@ def any_charges_expression(d: ibis.Table, mapping: ibis.Table, codes: Codes,
     return slots.join(rows, "row_id")
 
 
-_tables: dict[tuple, tuple[ibis.Table, Codes]] = {}
-
-
-def table(engine: Engine, kind: str, d: ibis.Table, mapping: pa.Table, entry: Entry,
+def table(release: Release, kind: str, d: ibis.Table, mapping: pa.Table,
           rules_sha: str) -> tuple[ibis.Table, Codes]:
     """The derived ``facts`` or ``any_charges`` table (built on first use) and its codes.
 
-    Kept once per process: the engine holds it in memory where it can (DuckDB),
-    so repeated queries do not decode Parquet again.
+    Kept once per process and release: the engine holds ``facts`` in memory where
+    it can (DuckDB), so repeated queries do not decode Parquet again.
     """
-    key = (engine.name, str(entry.path), rules_sha, kind)
-    if key in _tables:
-        return _tables[key]
-    codes = codes_for(mapping)
-    coded = ibis.memtable(coded_mapping(mapping, codes))
-    if kind == "facts":
-        build = lambda: engine.to_arrow(facts_expression(d, coded, codes))  # noqa: E731
-    else:
-        build = lambda: engine.to_arrow(any_charges_expression(d, coded, codes, entry))  # noqa: E731
-    # The rules version is in the name: a table built by older rules is never read.
-    name = f"{kind}_{engine.name}_{rules_sha[:12]}_r{RULES_VERSION}"
-    found = cached_file(entry.path, name, build)
-    if isinstance(found, Path):
-        loaded = engine.in_memory(str(found)) if kind == "facts" else engine.parquet(str(found))
-    else:
-        loaded = ibis.memtable(found)
-    _tables[key] = (loaded, codes)
-    return _tables[key]
+    def load() -> tuple[ibis.Table, Codes]:
+        codes = codes_for(mapping)
+        coded = ibis.memtable(coded_mapping(mapping, codes))
+        if kind == "facts":
+            expr = facts_expression(d, coded, codes)
+        else:
+            expr = any_charges_expression(d, coded, codes, release.entry)
+        loaded = release.derived(release.disk(rules_sha), kind,
+                                 lambda: release.engine.to_arrow(expr),
+                                 in_memory=kind == "facts")
+        return loaded, codes
+
+    return release.get((kind, rules_sha), load)

@@ -5,32 +5,37 @@ from __future__ import annotations
 import pyarrow as pa
 
 from crossings.measures import histogram, ytd
+from crossings.measures.cache import Release, releases
 from crossings.measures.idb import counting, derived, facts
 from crossings.measures.meta import base_meta, partial_years
 from crossings.measures.query import Query
 from crossings.measures.result import Result
-from crossings.store import Entry, Store
+from crossings.store import Store
 
 
 def measure_idb(q: Query, store: Store, rules, eng) -> Result:
     entry = store.entry("idb", q.release)
-    defendants = eng.parquet(entry.table_glob("defendants"))
-    mapping = _charge_mapping(eng, defendants, entry, rules)
-    the_facts, codes = facts.table(eng, "facts", defendants, mapping, entry, rules.sha256)
-    any_charges = None
-    if q.any_charge and "statute" in q.by:
-        any_charges, _ = facts.table(eng, "any_charges", defendants, mapping, entry,
-                                     rules.sha256)
     cut = ytd.cut_month(entry.record.get("data_as_of")) if q.ytd else None
-    grouped = eng.to_arrow(counting.expression(q, the_facts, any_charges, codes, cut),
-                           key=("idb", q, str(entry.path), rules.sha256, cut))
+    with releases.using(eng, entry) as release:
+        defendants = release.parquet("defendants")
+        mapping = _charge_mapping(release, defendants, rules)
+        the_facts, codes = facts.table(release, "facts", defendants, mapping, rules.sha256)
+        any_charges = None
+        if q.any_charge and "statute" in q.by:
+            any_charges, _ = facts.table(release, "any_charges", defendants, mapping,
+                                         rules.sha256)
+        grouped = eng.to_arrow_compiled(release.compiled, ("idb", q, rules.sha256, cut),
+                                        lambda: counting.expression(q, the_facts, any_charges,
+                                                                    codes, cut))
+        quality_scope, quality = _quality(q, release, defendants, rules)
+        per_year = eng.to_arrow(counting.quality_expression(q, the_facts, codes,
+                                                            cut)).to_pylist()
     table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
     meta = base_meta(q, entry, rules, eng.name, cut)
     meta.partial_years = partial_years(entry.record)
     meta.years_covered = sorted(int(y) for y in entry.record.get("by_fiscal_year", {})
                                 if y != "unknown")
-    meta.data_quality_scope, meta.data_quality = _quality(q, eng, defendants, entry)
-    per_year = eng.to_arrow(counting.quality_expression(q, the_facts, codes, cut)).to_pylist()
+    meta.data_quality_scope, meta.data_quality = quality_scope, quality
     meta.data_quality["defendants_classified_by_older_offense_code_by_fiscal_year"] = {
         str(r["fiscalyr"]): int(r["by_offense_code"]) for r in per_year if r["by_offense_code"]}
     if cut is not None:
@@ -42,26 +47,24 @@ def measure_idb(q: Query, store: Store, rules, eng) -> Result:
     return Result(table, meta)
 
 
-_mappings: dict[tuple, pa.Table] = {}
-
-
-def _charge_mapping(eng, defendants, entry: Entry, rules) -> pa.Table:
+def _charge_mapping(release: Release, defendants, rules) -> pa.Table:
     """The distinct charge triples with their categories (cached per release and rules)."""
-    key = (str(entry.path), rules.sha256)
-    if key not in _mappings:
-        keys = derived.charge_keys(eng, defendants, entry.path)
-        _mappings[key] = derived.charge_map(keys, rules)
-    return _mappings[key]
+    def build() -> pa.Table:
+        keys = derived.charge_keys(release.engine, defendants, release.disk(rules.sha256))
+        return derived.charge_map(keys, rules)
+
+    return release.get(("mapping", rules.sha256), build)
 
 
-def _quality(q: Query, eng, defendants, entry: Entry) -> tuple[str, dict]:
+def _quality(q: Query, release: Release, defendants, rules) -> tuple[str, dict]:
     flag, date = counting.flag_column(q), counting.date_column(q)
-    rows = derived.quality(eng, defendants, entry.path, flag, date).to_pylist()
+    rows = release.get(("quality", flag, date, rules.sha256), lambda: derived.quality(
+        release.engine, defendants, release.disk(rules.sha256), flag, date).to_pylist())
     keep = [r for r in rows
             if (q.from_year is None or r["fiscalyr"] >= q.from_year)
             and (q.to_year is None or r["fiscalyr"] <= q.to_year)
             and (not q.districts or r["district"] in q.districts)]
-    missing_flags = entry.record.get("data_quality", {}).get("missing_count_flags", {})
+    missing_flags = release.entry.record.get("data_quality", {}).get("missing_count_flags", {})
     scope = f"rows with {flag.upper()} = 1 in the years and districts asked, all charges"
     return scope, {
         "flagged_rows_sharing_deflgky_and_fiscalyr": sum(r["rows_sharing_key"] for r in keep),

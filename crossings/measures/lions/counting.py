@@ -44,9 +44,7 @@ from crossings.measures.charges import (
     classify_lions,
     lions_statute,
 )
-from crossings.measures.idb.derived import cached
 from crossings.measures.query import Query
-from crossings.measures.rules_version import RULES_VERSION
 
 DEFENDANT_KEY = ("district", "caseid", "partid")
 CASE_KEY = ("district", "caseid")
@@ -413,29 +411,37 @@ def filing_components(t: dict, mapping: ibis.Table, districts: ibis.Table) -> ib
                     first_year=fiscal_year_column(d.filed))
 
 
-def release_charge_map(eng, t: dict, entry_path, rules: ChargeRules) -> ibis.Table:
+def release_charge_map(release, t: dict, rules: ChargeRules) -> ibis.Table:
     """The small charge table of a release: its distinct charge strings (computed
-    once per release and cached beside it) classified by ``rules``."""
+    once per release and cached outside the store) classified by ``rules``."""
     def distinct() -> pa.Table:
+        eng = release.engine
         lead = eng.to_arrow(t["cases"].select(k_charge=t["cases"].lead_charge).distinct())
         own = eng.to_arrow(t["part_counts"].select(k_charge=t["part_counts"].charge).distinct())
         return pa.concat_tables([lead, own])
 
-    values = cached(entry_path, "lions_charges", distinct)["k_charge"].to_pylist()
-    return ibis.memtable(charge_map(values, rules))
+    def classified() -> pa.Table:
+        values = release.disk(rules.sha256).table("lions_charges", distinct)
+        return charge_map(values["k_charge"].to_pylist(), rules)
+
+    return release.arrow(("lions_charges", rules.sha256), classified)
 
 
-def not_filings_count(eng, t: dict, entry_path) -> int:
+def not_filings_count(release, t: dict, rules: ChargeRules) -> int:
     """How many defendants have no dated filing (cached once per release and rules)."""
-    table = cached(entry_path, f"lions_not_filings_r{RULES_VERSION}",
-                   lambda: pa.table({"n": [int(eng.scalar(not_filings(t).count()))]}))
-    return int(table["n"][0].as_py())
+    def count() -> pa.Table:
+        return pa.table({"n": [int(release.engine.scalar(not_filings(t).count()))]})
+
+    return release.get(("lions_not_filings", rules.sha256), lambda: int(
+        release.disk(rules.sha256).table("lions_not_filings", count)["n"][0].as_py()))
 
 
-def release_quality(eng, t: dict, entry_path) -> dict:
+def release_quality(release, t: dict, rules: ChargeRules) -> dict:
     """Per release (cached): proceedings opened in error (counted nowhere), the
     terminations that are declinations by fiscal year, and the fiscal years the
     filings cover."""
+    eng = release.engine
+
     def compute() -> pa.Table:
         d = defendants(t).select(*DEFENDANT_KEY)
         in_error = opened_in_error(t).join(d, list(DEFENDANT_KEY))
@@ -455,7 +461,8 @@ def release_quality(eng, t: dict, entry_path) -> dict:
             schema=pa.schema([("kind", pa.string()), ("year", pa.int64()),
                               ("n", pa.int64())]))
 
-    rows = cached(entry_path, f"lions_quality_r{RULES_VERSION}", compute).to_pylist()
+    rows = release.get(("lions_quality", rules.sha256), lambda: release.disk(
+        rules.sha256).table("lions_quality", compute).to_pylist())
     by_kind = {r["kind"]: r for r in rows}
     return {
         "proceedings_opened_in_error": by_kind["in_error"]["n"],

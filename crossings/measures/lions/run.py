@@ -8,6 +8,7 @@ import pyarrow as pa
 from crossings.codebook.lions import release_month
 from crossings.fiscal import fiscal_year_of_month
 from crossings.measures import histogram, ytd
+from crossings.measures.cache import releases
 from crossings.measures.lions import counting
 from crossings.measures.meta import (
     base_meta,
@@ -32,16 +33,18 @@ def measure_lions(q: Query, store: Store, rules, eng) -> Result:
                            "terminations_ending_in_declination_by_fiscal_year": {}}
     cuts, spans = {}, []
     for entry in sorted(entries, key=lambda e: e.record.get("release_month", e.release)):
-        t = {name: eng.parquet(entry.table_glob(name)) for name in TABLES}
-        mapping = counting.release_charge_map(eng, t, entry.path, rules)
-        districts = ibis.memtable(counting.district_map())
         cuts[entry.release] = cut = (ytd.cut_month(entry.record.get("data_as_of"))
                                      if q.ytd else None)
-        tables.append(eng.to_arrow(counting.expression(q, t, mapping, districts,
-                                                       entry.release, cut)))
-        quality["defendants_without_a_dated_filing"] += counting.not_filings_count(
-            eng, t, entry.path)
-        spans.append(_add_release_quality(quality, counting.release_quality(eng, t, entry.path)))
+        with releases.using(eng, entry) as release:
+            t = {name: release.parquet(name) for name in TABLES}
+            mapping = counting.release_charge_map(release, t, rules)
+            districts = ibis.memtable(counting.district_map())
+            tables.append(eng.to_arrow(counting.expression(q, t, mapping, districts,
+                                                           entry.release, cut)))
+            quality["defendants_without_a_dated_filing"] += counting.not_filings_count(
+                release, t, rules)
+            spans.append(_add_release_quality(quality, counting.release_quality(
+                release, t, rules)))
     latest = max(entries, key=lambda e: e.record.get("release_month", e.release))
     merged = pa.concat_tables(tables, promote_options="permissive")
     table = histogram.to_table(q, merged.rename_columns(
