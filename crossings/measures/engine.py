@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ibis
@@ -135,17 +135,22 @@ class Engine:
         with self._lock:
             yield self._backend()
 
-    def to_arrow(self, expr, key=None, compiled=None) -> pa.Table:
-        """Run ``expr``. With a ``key`` and a ``compiled`` cache (a mapping), DuckDB
-        keeps the compiled SQL and runs it directly next time: compiling costs more
-        than running a small query."""
+    def to_arrow(self, expr) -> pa.Table:
+        """Run ``expr``."""
         with self._running() as backend:
-            if key is None or compiled is None or self.name != "duckdb":
-                return backend.to_pyarrow(expr)
-            found = compiled.get(key)
+            return backend.to_pyarrow(expr)
+
+    def to_arrow_compiled(self, compiled, key, build: Callable[[], ibis.Table]) -> pa.Table:
+        """Run the expression ``build()`` makes. DuckDB keeps its compiled SQL in
+        ``compiled`` (a mapping) under ``key`` and next time runs the SQL directly,
+        without building or compiling: both cost more than running a small query."""
+        found = compiled.get(key) if self.name == "duckdb" else None
+        with self._running() as backend:
             if found is None:
+                expr = build()
                 table = backend.to_pyarrow(expr)  # registers any in-memory inputs
-                compiled[key] = (str(backend.compile(expr)), table.schema, expr)
+                if self.name == "duckdb":
+                    compiled[key] = (str(backend.compile(expr)), table.schema, expr)
                 return table
             sql, schema, _ = found
             # The types Ibis would give (a DuckDB sum is HUGEINT, Ibis says int64).
