@@ -34,10 +34,18 @@ INSTALL = {"duckdb": "pip install 'ibis-framework[duckdb]'",
 
 def _connect(name: str):
     try:
-        return ibis.duckdb.connect() if name == "duckdb" else ibis.polars.connect()
+        if name == "duckdb":
+            return _quiet(ibis.duckdb.connect())
+        return ibis.polars.connect()
     except ImportError as exc:
         raise InvalidRequest(f"the {name} engine is not installed ({exc.__class__.__name__}: "
                              f"{str(exc).splitlines()[0]})", hint=INSTALL[name]) from None
+
+
+def _quiet(backend):
+    """The library never prints: no DuckDB progress bar on a long query."""
+    backend.con.execute("SET enable_progress_bar = false")
+    return backend
 
 
 def _quoted(text: str) -> str:
@@ -123,7 +131,7 @@ class Engine:
             return self.con
         backend = getattr(self._local, "backend", None)
         if backend is None:
-            backend = ibis.duckdb.from_connection(self.con.con.cursor())
+            backend = _quiet(ibis.duckdb.from_connection(self.con.con.cursor()))
             self._local.backend = backend
         return backend
 

@@ -199,13 +199,15 @@ def table(release: Release, kind: str, d: ibis.Table, mapping: pa.Table,
     """
     def load() -> tuple[ibis.Table, Codes]:
         codes = codes_for(mapping)
-        coded = ibis.memtable(coded_mapping(mapping, codes))
-        if kind == "facts":
-            expr = facts_expression(d, coded, codes)
-        else:
-            expr = any_charges_expression(d, coded, codes, release.entry)
-        loaded = release.derived(release.disk(rules_sha), kind,
-                                 lambda: release.engine.to_arrow(expr),
+
+        def build() -> pa.Table:  # only when the cache has no usable file
+            coded = ibis.memtable(coded_mapping(mapping, codes))
+            if kind == "facts":
+                return release.engine.to_arrow(facts_expression(d, coded, codes))
+            return release.engine.to_arrow(any_charges_expression(d, coded, codes,
+                                                                  release.entry))
+
+        loaded = release.derived(release.disk(rules_sha), kind, build,
                                  in_memory=kind == "facts")
         return loaded, codes
 
