@@ -8,6 +8,16 @@ import pytest
 pytest_plugins = ["helpers.http_site"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session(tmp_path_factory):
+    """Module and session fixtures (set up before each test's own) touch neither the
+    user's real store nor their cache either."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CROSSINGS_HOME", str(tmp_path_factory.mktemp("session-home")))
+        patch.setenv("CROSSINGS_CACHE", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     """No test may touch the user's real store or cache."""
