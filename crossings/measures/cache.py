@@ -92,12 +92,14 @@ class DiskCache:
     def file(self, name: str, compute: Callable[[], pa.Table], *,
              rebuild: bool = False) -> Path | pa.Table:
         """A large table: the cached Parquet file's path (for the engine to read), or
-        the table itself when the cache cannot be written."""
-        return self._build(name, compute, _usable_file, compression="zstd", rebuild=rebuild)
+        the table itself when the cache cannot be written. ``rebuild``: the file
+        there failed to load; build it again (unless another process just did)."""
+        return self._build(name, compute, _usable_file, compression="zstd",
+                           bad=_identity(self.path(name)) if rebuild else None)
 
-    def _build(self, name: str, compute, read, *, compression: str, rebuild: bool = False):
+    def _build(self, name: str, compute, read, *, compression: str, bad=None):
         path = self.path(name)
-        found = None if rebuild else read(path)
+        found = None if bad else read(path)
         if found is not None:
             return found
         try:
@@ -108,7 +110,7 @@ class DiskCache:
         with lock:
             # Another process (or thread) building the same entry: wait, then use it.
             fcntl.flock(lock, fcntl.LOCK_EX)
-            found = None if rebuild else read(path)
+            found = None if bad and _identity(path) == bad else read(path)
             if found is not None:
                 return found
             table = compute()
@@ -119,21 +121,27 @@ class DiskCache:
         return path if read is _usable_file else table
 
 
+def _identity(path: Path) -> tuple | None:
+    """Which file is at ``path`` now (a rename puts another there)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
 def _read_table(path: Path) -> pa.Table | None:
+    """The table, or None when missing or damaged (then rebuilt over)."""
     try:
         return pq.read_table(path)
-    except FileNotFoundError:
-        return None
     except UNREADABLE:
-        return None  # damaged: rebuilt over
+        return None
 
 
 def _usable_file(path: Path) -> Path | None:
     """The path, if its Parquet footer reads (a truncated file's does not)."""
     try:
         pq.read_metadata(path)
-    except FileNotFoundError:
-        return None
     except UNREADABLE:
         return None
     return path
