@@ -18,7 +18,7 @@ import pytest
 from helpers.measure_asks import ASKS, ask, ask_all, same, snapshot
 from helpers.tools import run_cli
 
-from crossings.measures import meta
+from crossings.measures import rules_version
 from crossings.measures.cache import DiskCache, releases
 from crossings.measures.reconcile import reconcile
 from crossings.store import Entry, Store
@@ -126,7 +126,7 @@ def test_a_stale_entry_is_not_read_after_the_rules_version_changes(both_sources,
     for path in cache_files():
         if path.name == "facts.parquet":
             pq.write_table(pq.read_table(path).slice(0, 1), path)
-    monkeypatch.setattr(meta, "RULES_VERSION", "9999.1.1")
+    monkeypatch.setattr(rules_version, "RULES_VERSION", "9999.1.1")
     releases.clear()
     assert ask(both_sources, *ASKS[0]) == expected
     assert {p.parent for p in cache_files()} > folders
