@@ -20,6 +20,7 @@ ASKS = (
     ("idb", "convictions", {"by": ["charge"], "any_charge": True}),
     ("idb", "pending", {"by": ["fiscal_year"]}),
     ("idb", "sentences", {"by": ["fiscal_year"]}),
+    ("idb", "prison_years", {"by": ["charge"]}),
     ("idb", "dispositions", {"by": ["border"]}),
     ("idb", "speed", {"by": ["border"]}),
     ("idb", "plea_down", {"by": ["fiscal_year"]}),
@@ -29,9 +30,12 @@ ASKS = (
     ("lions", "terminations", {"by": ["district"]}),
     ("lions", "convictions", {"by": ["charge"], "any_charge": True}),
     ("lions", "sentences", {"by": ["fiscal_year"]}),
+    ("lions", "prison_years", {"by": ["fiscal_year"]}),
 )
 
-assert {name for source, name, _ in ASKS if source == "idb"} == set(MEASURES)
+for _source in ("idb", "lions"):
+    assert {name for source, name, _ in ASKS if source == _source} == {
+        m.name for m in MEASURES.values() if _source in m.sources}, f"a {_source} measure is missing"
 
 
 def ask(store, source: str, name: str, options: dict, engine: str = "duckdb") -> list[dict]:
