@@ -62,7 +62,7 @@ def test_a_release_replaced_by_an_ingest_is_seen_on_the_next_query(tmp_path, sam
     store = Store(tmp_path / "store")
     ingest(samples[0], store, release="r")
     assert filings(store) == expected[0]
-    ingest(samples[1], store, release="r", force=True)  # the same name, another file
+    ingest(samples[1], store, release="r", replace=True)  # the same name, another file
     assert filings(store) == expected[1]
 
 
