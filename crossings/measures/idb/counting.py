@@ -95,20 +95,25 @@ def counted_rows(q: Query, t: ibis.Table, codes: Codes, cut: int | None = None) 
 def key_columns(q: Query, t: ibis.Table) -> dict:
     """Each ``--by`` dimension and the measure's own grouping, as engine columns."""
     prefix = PREFIX[charge_basis(q)]
-    charge = t.charge if "basis" in t.columns else t[f"{prefix}_charge"]
+    any_charges = "basis" in t.columns  # the any_charges table: one row per slot category
+
+    def charge():
+        return t.charge if any_charges else t[f"{prefix}_charge"]
+
+    # Built only for the dimensions asked: not every table has every column.
     source = {
-        "fiscal_year": t.fiscalyr, "month": t[MONTHS[q.spec.basis]],
-        "district": t.district_code, "circuit": t.circuit_code, "border": t.southwest,
-        "offense_level": t[LEVELS[charge_basis(q)]],
-        "statute": t.statute if "basis" in t.columns else t[f"{prefix}_statute"],
-        "charge": charge, "charge_group": _charge_group(charge),
-        "disposition": t.disp1, "counsel": t.fcounsel,
-        "filing_charge": t.f_charge, "termination_charge": t.t_charge,
+        "fiscal_year": lambda: t.fiscalyr, "month": lambda: t[MONTHS[q.spec.basis]],
+        "district": lambda: t.district_code, "circuit": lambda: t.circuit_code,
+        "border": lambda: t.southwest,
+        "offense_level": lambda: t.fofflvl1 if q.measure == "offense_level"
+        else t[LEVELS[charge_basis(q)]],
+        "statute": lambda: t.statute if any_charges else t[f"{prefix}_statute"],
+        "charge": charge, "charge_group": lambda: _charge_group(charge()),
+        "disposition": lambda: t.disp1, "counsel": lambda: t.fcounsel,
+        "filing_charge": lambda: t.f_charge, "termination_charge": lambda: t.t_charge,
     }
-    if q.measure == "offense_level":
-        source["offense_level"] = t.fofflvl1
     # The sentence bracket is a re-grouping of the PRISTOT histogram (histogram.py).
-    return {name: source[name] for name in (*q.by, *q.spec.group)
+    return {name: source[name]() for name in (*q.by, *q.spec.group)
             if name != brackets.DIMENSION}
 
 

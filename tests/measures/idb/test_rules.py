@@ -300,3 +300,18 @@ def test_a_users_charge_rules_file_is_used_and_cited(load, tmp_path):
     bad.write_text(text.replace("illegal_entry", "trespass", 1))
     done = run_cli("stats", "filings", "--charges", str(bad), "--store", str(store.root))
     assert done.returncode == 1 and "is not one of" in done.stderr and "bad.csv" in done.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_any_charge_by_statute_counts_a_defendant_once_under_each_statute(load, engine):
+    # One defendant filed on 8:1326 (slot 1) and 8:1325 (slot 2), another on 8:1326
+    # twice (slots 1 and 2): by statute with --any-charge, 1326 has 2 defendants
+    # (the second counted once, however many slots) and 1325 has 1.
+    store = load([
+        row(CTFIL=1, DOCKET="0000001", FTITLE1="8:1326.F", D2FOFFCD1="8720",
+            FTITLE2="8:1325.M", D2FOFFCD2="8710"),
+        row(CTFIL=1, DOCKET="0000002", FTITLE1="8:1326.F", D2FOFFCD1="8720",
+            FTITLE2="8:1326.F", D2FOFFCD2="8720")])
+    result = measure("filings", by=["statute"], any_charge=True, store=store, engine=engine)
+    got = counts(result, "statute")
+    assert got["8:1326"] == 2 and got["8:1325"] == 1
