@@ -6,12 +6,9 @@ import json
 
 import pytest
 
-from crossings.ingest import ingest
 from crossings.measures import Meta, caveats, measure
 from crossings.measures.meta import SCHEMA_VERSION, json_schema
 from crossings.measures.reconcile import reconcile
-from crossings.sample.lions.generator import write_lions_sample
-from crossings.store import Store
 
 #: What every result's meta must say (the issue's list), by key.
 REQUIRED = ("schema_version", "files", "data_as_of", "rules_version", "rule", "tool_version",
@@ -19,15 +16,9 @@ REQUIRED = ("schema_version", "files", "data_as_of", "rules_version", "rule", "t
             "data_quality", "warnings", "citation", "sources")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("meta")
-    info = write_lions_sample(folder / "release", defendants=400, seed=5,
-                              court_file=folder / "court")
-    store = Store(folder / "store")
-    ingest(info.court_file, store)
-    ingest(folder / "release", store, source="lions")
-    return store
+@pytest.fixture
+def store(both_sources):
+    return both_sources
 
 
 def _results(store):

@@ -7,25 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.idb_rows import row, write
+from helpers.idb_rows import row
 from helpers.tools import run_cli
 
 from crossings.codebook import idb as idb_codes
 from crossings.errors import InvalidRequest
-from crossings.ingest import ingest
 from crossings.measures import measure
-from crossings.store import Store
 
 ENGINES = ("duckdb", "polars")
-
-
-@pytest.fixture
-def load(tmp_path):
-    def _load(rows) -> Store:
-        store = Store(tmp_path / "store")
-        ingest(write(tmp_path / "cr96on.txt", rows), store, force=True)
-        return store
-    return _load
 
 
 def counts(result, key) -> dict:
