@@ -66,10 +66,10 @@ print(json.dumps(out))
 
 
 def make_sample(rows: int, seed: int, folder: Path) -> tuple[Path, int]:
-    from crossings.sample.idb.generator import write_fjc_sample
+    from crossings.sample.idb.generator import write_idb_sample
 
     started = time.perf_counter()
-    info = write_fjc_sample(folder / "cr96on.txt", rows=rows, seed=seed)
+    info = write_idb_sample(folder / "cr96on.txt", rows=rows, seed=seed)
     print(f"sample: {rows:,} rows written in {time.perf_counter() - started:.0f} s")
     seven = shutil.which("7z")
     if seven is None:

@@ -103,11 +103,11 @@ print(json.dumps(out))
 
 def build_store(rows: int, store: Path) -> None:
     from crossings.ingest import ingest
-    from crossings.sample.idb.generator import write_fjc_sample
+    from crossings.sample.idb.generator import write_idb_sample
 
     with tempfile.TemporaryDirectory(prefix="crossings-qbench-") as folder:
         started = time.perf_counter()
-        sample = write_fjc_sample(Path(folder) / "cr96on.txt", rows=rows, seed=1)
+        sample = write_idb_sample(Path(folder) / "cr96on.txt", rows=rows, seed=1)
         print(f"sample of {rows:,} rows in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         ingest(sample.path, store)

@@ -55,7 +55,7 @@ IDB = Source(
     dimensions=_SHARED_DIMENSIONS,
     entry_points={"ingest": "crossings.ingest.idb.ingest:ingest_idb",
                   "measure": "crossings.measures.idb.run:measure_idb",
-                  "sample": "crossings.sample.idb.generator:write_fjc_sample",
+                  "sample": "crossings.sample.idb.generator:write_idb_sample",
                   "fetch": "crossings.fetch.idb:fetch_idb"},
 )
 

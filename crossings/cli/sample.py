@@ -59,15 +59,15 @@ def sample(
 
 
 def _idb_text(out: Path, rows: int, seed: int, zipped: bool, update) -> dict:
-    from crossings.sample.idb.generator import write_fjc_sample
+    from crossings.sample.idb.generator import write_idb_sample
 
-    return write_fjc_sample(out, rows=rows, seed=seed, zip=zipped, progress=update).to_dict()
+    return write_idb_sample(out, rows=rows, seed=seed, zip=zipped, progress=update).to_dict()
 
 
 def _idb_sas(out: Path, rows: int, seed: int) -> dict:
-    from crossings.sample.idb.sas import write_fjc_sas
+    from crossings.sample.idb.sas import write_idb_sas
 
-    paths = write_fjc_sas(out, rows=rows, seed=seed)
+    paths = write_idb_sas(out, rows=rows, seed=seed)
     return {"path": str(out), "rows": rows, "files": [str(p) for p in paths],
             "sas_bytes": sum(p.stat().st_size for p in paths), "seed": seed}
 

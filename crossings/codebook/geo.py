@@ -13,11 +13,11 @@ KEY_FILE = "districts-geo-key.csv"
 
 
 @cache
-def fjc_district_by_lions_code() -> dict[str, str]:
+def idb_district_by_lions_code() -> dict[str, str]:
     """``TXS -> 41`` (every LIONS / map abbreviation to the court file's code)."""
     return {r["lions_code"]: r["fjc_district"] for r in read_table("geo", KEY_FILE)}
 
 
 @cache
-def lions_code_by_fjc_district() -> dict[str, str]:
+def lions_code_by_idb_district() -> dict[str, str]:
     return {r["fjc_district"]: r["lions_code"] for r in read_table("geo", KEY_FILE)}

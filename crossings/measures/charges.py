@@ -223,7 +223,7 @@ def citation_table_sha256() -> str:
 
 
 # --- the court file's notation ----------------------------------------------------
-def fjc_statute(citation: str | None, rules: ChargeRules) -> Statute | None:
+def idb_statute(citation: str | None, rules: ChargeRules) -> Statute | None:
     """The statute a court-file citation names, or None when it cannot be read."""
     if not present(citation):
         return None
@@ -243,7 +243,7 @@ def fjc_statute(citation: str | None, rules: ChargeRules) -> Statute | None:
     return Statute(title, section, subsection)
 
 
-def classify_fjc(citation: str | None, d2: str | None, offense_code: str | None,
+def classify_idb(citation: str | None, d2: str | None, offense_code: str | None,
                  rules: ChargeRules) -> tuple[str, int]:
     """(category, number of the rule that decided) for one charge slot."""
     category = rules.by_code(d2)
@@ -253,7 +253,7 @@ def classify_fjc(citation: str | None, d2: str | None, offense_code: str | None,
         known = citation_table().get(citation.strip().upper())
         if known and rules.by_code(known[3]):
             return rules.by_code(known[3]), 2
-        statute = fjc_statute(citation, rules)
+        statute = idb_statute(citation, rules)
         if statute is not None:
             aca = ACA.match(statute.subsection) if statute.key == "18:13" else None
             if aca:

@@ -16,8 +16,8 @@ from helpers.tools import run_cli
 
 from crossings.ingest import ingest
 from crossings.measures import measure
-from crossings.sample.idb.generator import write_fjc_sample
-from crossings.sample.idb.sas import write_fjc_sas
+from crossings.sample.idb.generator import write_idb_sample
+from crossings.sample.idb.sas import write_idb_sas
 from crossings.store import Store
 
 
@@ -56,7 +56,7 @@ def test_killed_ingest_leaves_the_previous_store_whole(tmp_path):
     small = write(tmp_path / "small.txt", [row(CTFIL=1, DOCKET=f"{i:07d}") for i in range(50)])
     ingest(small, store)
     manifest_before = store.manifest_path.read_bytes()
-    big = write_fjc_sample(tmp_path / "big.txt", rows=150_000, seed=5).path
+    big = write_idb_sample(tmp_path / "big.txt", rows=150_000, seed=5).path
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "crossings", "ingest", str(big), "--store",
                              str(store.root), "--quiet", "--force"], env=env,
@@ -83,10 +83,10 @@ def test_killed_ingest_leaves_the_previous_store_whole(tmp_path):
 
 def test_yearly_sas_files_give_the_same_counts_as_the_text(tmp_path):
     rows, seed = 4_000, 11
-    text = write_fjc_sample(tmp_path / "cr96on.txt", rows=rows, seed=seed).path
+    text = write_idb_sample(tmp_path / "cr96on.txt", rows=rows, seed=seed).path
     sas_dir = tmp_path / "sas"
     sas_dir.mkdir()
-    files = write_fjc_sas(sas_dir, rows=rows, seed=seed)
+    files = write_idb_sas(sas_dir, rows=rows, seed=seed)
     assert len(files) > 10 and all(f.name.startswith("cr") for f in files)
     a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
     ra, rb = ingest(text, a), ingest(sas_dir, b)

@@ -38,7 +38,7 @@ ZIP_PATH = "/files/cr96on_0.zip"
 
 
 @pytest.fixture(scope="module")
-def fjc_zip(tmp_path_factory) -> bytes:
+def idb_zip(tmp_path_factory) -> bytes:
     """A small cr96on zip (deflate; the member is all fetch checks)."""
     folder = tmp_path_factory.mktemp("fjc")
     rows = [idb_rows.row(DOCKET=f"15{i:05d}") for i in range(300)]
@@ -51,18 +51,18 @@ def _requests(site: Site) -> int:
 
 
 # --- a 206 from byte 0 -----------------------------------------------------------------
-def test_a_206_from_byte_0_restarts_cleanly(site, fjc_zip, tmp_path):
-    half = len(fjc_zip) // 2
-    site.routes[ZIP_PATH] = Route(fjc_zip, range_from_zero=True, cut_at=half, cut_times=1)
+def test_a_206_from_byte_0_restarts_cleanly(site, idb_zip, tmp_path):
+    half = len(idb_zip) // 2
+    site.routes[ZIP_PATH] = Route(idb_zip, range_from_zero=True, cut_at=half, cut_times=1)
     path = download(site.base + ZIP_PATH, tmp_path / "z.zip", retries=2)
-    assert path.read_bytes() == fjc_zip  # the first half once, not twice
+    assert path.read_bytes() == idb_zip  # the first half once, not twice
     assert site.paths(ZIP_PATH) == [None, f"bytes={half}-"]
 
 
-def test_a_206_from_byte_0_that_never_ends_is_not_followed_for_ever(site, fjc_zip, tmp_path):
+def test_a_206_from_byte_0_that_never_ends_is_not_followed_for_ever(site, idb_zip, tmp_path):
     # Every answer starts over at byte 0 and is cut at the same place: no attempt
     # after the first brings a byte the part file did not hold already.
-    site.routes[ZIP_PATH] = Route(fjc_zip, range_from_zero=True, cut_at=len(fjc_zip) // 2,
+    site.routes[ZIP_PATH] = Route(idb_zip, range_from_zero=True, cut_at=len(idb_zip) // 2,
                                   cut_times=100)
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
@@ -70,12 +70,12 @@ def test_a_206_from_byte_0_that_never_ends_is_not_followed_for_ever(site, fjc_zi
     assert _requests(site) == 3  # the first, then two retries that brought nothing new
     assert time.monotonic() - started < 10
     assert "failed 3 times in a row" in info.value.message
-    assert part_path(tmp_path / "z.zip").stat().st_size == len(fjc_zip) // 2
+    assert part_path(tmp_path / "z.zip").stat().st_size == len(idb_zip) // 2
 
 
 # --- a trickle -----------------------------------------------------------------------
-def test_a_trickle_is_a_stall_and_the_bytes_are_kept(site, fjc_zip, tmp_path):
-    site.routes[ZIP_PATH] = Route(fjc_zip, trickle=0.5, trickle_bytes=20)
+def test_a_trickle_is_a_stall_and_the_bytes_are_kept(site, idb_zip, tmp_path):
+    site.routes[ZIP_PATH] = Route(idb_zip, trickle=0.5, trickle_bytes=20)
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
         download(site.base + ZIP_PATH, tmp_path / "z.zip", retries=1, stall_timeout=1,
@@ -86,8 +86,8 @@ def test_a_trickle_is_a_stall_and_the_bytes_are_kept(site, fjc_zip, tmp_path):
     assert part_path(tmp_path / "z.zip").stat().st_size >= 2  # what trickled in is kept
 
 
-def test_the_deadline_stops_a_slow_fetch(site, fjc_zip, tmp_path):
-    site.routes[ZIP_PATH] = Route(fjc_zip, trickle=0.2, trickle_bytes=100)
+def test_the_deadline_stops_a_slow_fetch(site, idb_zip, tmp_path):
+    site.routes[ZIP_PATH] = Route(idb_zip, trickle=0.2, trickle_bytes=100)
     started = time.monotonic()
     with pytest.raises(DeadlinePassed) as info:
         fetch_idb(tmp_path, url=site.base + ZIP_PATH, stall_timeout=30, deadline=1.5)
@@ -97,8 +97,8 @@ def test_the_deadline_stops_a_slow_fetch(site, fjc_zip, tmp_path):
     assert part_path(tmp_path / "cr96on_0.zip").exists()  # kept for the next run
 
 
-def test_cli_limits_are_options(site, fjc_zip, tmp_path):
-    site.routes[ZIP_PATH] = Route(fjc_zip, trickle=0.5, trickle_bytes=20)
+def test_cli_limits_are_options(site, idb_zip, tmp_path):
+    site.routes[ZIP_PATH] = Route(idb_zip, trickle=0.5, trickle_bytes=20)
     result = cli("fetch", "idb", "--url", site.base + ZIP_PATH, "--dest", str(tmp_path),
                  "--retries", "0", "--stall-timeout", "1", "--deadline", "10", "--quiet",
                  home=tmp_path / "home", timeout=30)
@@ -117,10 +117,10 @@ def test_redirects_go_to_http_only(site, tmp_path, target):
     assert not any(tmp_path.iterdir())
 
 
-def test_a_redirect_to_http_is_followed(site, fjc_zip, tmp_path):
+def test_a_redirect_to_http_is_followed(site, idb_zip, tmp_path):
     site.routes["/old.zip"] = Route(b"", redirect=site.base + ZIP_PATH)
-    site.routes[ZIP_PATH] = Route(fjc_zip)
-    assert download(site.base + "/old.zip", tmp_path / "z.zip").read_bytes() == fjc_zip
+    site.routes[ZIP_PATH] = Route(idb_zip)
+    assert download(site.base + "/old.zip", tmp_path / "z.zip").read_bytes() == idb_zip
 
 
 @pytest.mark.parametrize(("args", "option"), [
@@ -164,17 +164,17 @@ def test_a_zip_bomb_stops_at_its_promised_size(site, tmp_path):
     assert (tmp_path / "d" / "cr96on_0.zip.bad").exists()
 
 
-def test_a_good_download_is_replaced_only_by_a_verified_one(site, fjc_zip, tmp_path):
-    site.routes[ZIP_PATH] = Route(fjc_zip)
+def test_a_good_download_is_replaced_only_by_a_verified_one(site, idb_zip, tmp_path):
+    site.routes[ZIP_PATH] = Route(idb_zip)
     first = fetch_idb(tmp_path, url=site.base + ZIP_PATH)
     sidecars = {p.name: p.read_bytes() for p in (first.sha256_path, first.record_path)}
-    damaged = bytearray(fjc_zip)
+    damaged = bytearray(idb_zip)
     damaged[len(damaged) // 3] ^= 0xFF
     site.routes[ZIP_PATH] = Route(bytes(damaged), etag='"v2"')
     with pytest.raises(CorruptArchive) as info:
         fetch_idb(tmp_path, url=site.base + ZIP_PATH)
     assert "the earlier cr96on_0.zip is kept" in info.value.message
-    assert first.path.read_bytes() == fjc_zip  # the good copy, untouched
+    assert first.path.read_bytes() == idb_zip  # the good copy, untouched
     assert {p.name: p.read_bytes() for p in (first.sha256_path, first.record_path)} == sidecars
     assert (tmp_path / "cr96on_0.zip.bad").read_bytes() == bytes(damaged)
     assert not part_path(first.path).exists()

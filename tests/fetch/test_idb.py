@@ -55,7 +55,7 @@ def zip_bytes(tmp_path_factory) -> bytes:
     return (folder / "cr96on_0.zip").read_bytes()
 
 
-def _serve_fjc(site: Site, zip_bytes: bytes, **route) -> None:
+def _serve_idb(site: Site, zip_bytes: bytes, **route) -> None:
     site.routes[PAGE_PATH] = Route(PAGE.format(zip=ZIP_PATH).encode(), "text/html; charset=utf-8")
     site.routes[ZIP_PATH] = Route(zip_bytes, **route)
 
@@ -81,7 +81,7 @@ def test_find_links_honours_base_and_skips_other_schemes():
 
 # --- download ------------------------------------------------------------
 def test_download_reports_progress_and_removes_part(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     updates: list[ProgressUpdate] = []
     path = download(site.base + ZIP_PATH, tmp_path / "z.zip", progress=updates.append)
     assert path.read_bytes() == zip_bytes
@@ -92,7 +92,7 @@ def test_download_reports_progress_and_removes_part(site, zip_bytes, tmp_path):
 
 def test_dropped_connection_resumes_with_range(site, zip_bytes, tmp_path):
     half = len(zip_bytes) // 2
-    _serve_fjc(site, zip_bytes, cut_at=half, cut_times=1)
+    _serve_idb(site, zip_bytes, cut_at=half, cut_times=1)
     result = fetch_idb(tmp_path, url=site.base + ZIP_PATH, backoff=0)
     assert result.path.read_bytes() == zip_bytes
     assert result.sha256 == _sha(zip_bytes)
@@ -101,13 +101,13 @@ def test_dropped_connection_resumes_with_range(site, zip_bytes, tmp_path):
 
 
 def test_server_ignoring_range_starts_over(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes, cut_at=len(zip_bytes) // 3, cut_times=1, honour_range=False)
+    _serve_idb(site, zip_bytes, cut_at=len(zip_bytes) // 3, cut_times=1, honour_range=False)
     path = download(site.base + ZIP_PATH, tmp_path / "z.zip", backoff=0)
     assert path.read_bytes() == zip_bytes  # not the first third twice
 
 
 def test_file_replaced_between_runs_is_not_spliced(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes, cut_at=len(zip_bytes) // 2, cut_times=100)
+    _serve_idb(site, zip_bytes, cut_at=len(zip_bytes) // 2, cut_times=100)
     dest, url = tmp_path / "z.zip", site.base + ZIP_PATH
     with pytest.raises(FetchError):
         download(url, dest, retries=0, backoff=0)
@@ -119,7 +119,7 @@ def test_file_replaced_between_runs_is_not_spliced(site, zip_bytes, tmp_path):
 
 
 def test_complete_part_answered_416_is_kept(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     dest = tmp_path / "z.zip"
     part_path(dest).write_bytes(zip_bytes)  # a run that died before the rename
     download(site.base + ZIP_PATH, dest, backoff=0)
@@ -129,7 +129,7 @@ def test_complete_part_answered_416_is_kept(site, zip_bytes, tmp_path):
 
 def test_retries_used_up_keep_the_part(site, zip_bytes, tmp_path):
     half = len(zip_bytes) // 2
-    _serve_fjc(site, zip_bytes, cut_at=half, cut_times=100)
+    _serve_idb(site, zip_bytes, cut_at=half, cut_times=100)
     dest = tmp_path / "z.zip"
     url = site.base + ZIP_PATH
     with pytest.raises(FetchError) as info:
@@ -156,7 +156,7 @@ def test_404_names_the_url_and_what_to_do(site, tmp_path):
 
 # --- fetch_idb -----------------------------------------------------------
 def test_link_on_the_page_is_used_and_recorded(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     result = fetch_idb(tmp_path, page_url=site.base + PAGE_PATH, fallback_urls=())
     assert result.url == site.base + ZIP_PATH and "linked from" in result.how
     assert result.path == tmp_path / "cr96on_0.zip" and result.verified
@@ -204,7 +204,7 @@ def test_corrupt_zip_is_set_aside(site, zip_bytes, tmp_path, damage):
         body = bytearray(zip_bytes)
         body[len(body) // 3] ^= 0xFF  # inside the compressed member
         body = bytes(body)
-    _serve_fjc(site, body)
+    _serve_idb(site, body)
     with pytest.raises(CorruptArchive) as info:
         fetch_idb(tmp_path, url=site.base + ZIP_PATH)
     assert "cr96on_0.zip.bad" in info.value.describe()
@@ -219,7 +219,7 @@ def test_zip_without_the_member_is_set_aside(site, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("readme.txt", "not the court file")
-    _serve_fjc(site, buffer.getvalue())
+    _serve_idb(site, buffer.getvalue())
     with pytest.raises(FetchError, match="not cr96on.txt"):
         fetch_idb(tmp_path, url=site.base + ZIP_PATH)
     assert (tmp_path / "cr96on_0.zip.bad").exists()
@@ -235,7 +235,7 @@ def test_verify_zip_hashes_the_whole_archive(zip_bytes, tmp_path):
 
 # --- the command -----------------------------------------------------------
 def test_cli_fetch_and_ingest(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     store = tmp_path / "store"
     result = cli("fetch", "idb", "--page-url", site.base + PAGE_PATH, "--ingest",
                  "--store", str(store), "--quiet", "--format", "json", home=tmp_path / "home")
@@ -251,7 +251,7 @@ def test_cli_fetch_and_ingest(site, zip_bytes, tmp_path):
 
 
 def test_cli_table_summary(site, zip_bytes, tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     result = cli("fetch", "idb", "--url", site.base + ZIP_PATH, "--dest", str(tmp_path / "d"),
                  "--format", "csv", home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
@@ -271,7 +271,7 @@ def test_cli_404_exits_1_naming_the_url(site, tmp_path):
 @pytest.mark.adversarial
 def test_cli_fetch_and_ingest_refuses_to_replace_a_release_unless_told(site, zip_bytes,
                                                                        tmp_path):
-    _serve_fjc(site, zip_bytes)
+    _serve_idb(site, zip_bytes)
     store = tmp_path / "store"
     other = idb_rows.write(tmp_path / "other.txt", [idb_rows.row(CTFIL="1")])  # same LOADDATE
     assert cli("ingest", str(other), "--store", str(store), "-q",

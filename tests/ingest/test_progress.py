@@ -6,7 +6,7 @@ import pytest
 
 from crossings import archives, settings
 from crossings.ingest import ingest
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.idb.generator import write_idb_sample
 from crossings.sample.lions.generator import write_lions_sample
 from crossings.store import Store
 
@@ -27,7 +27,7 @@ def _check(updates, rows_read: int) -> None:
 def test_court_file_progress_follows_the_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "BLOCK_BYTES", BLOCK)
     monkeypatch.setattr(archives, "CHUNK", 32 << 10)
-    sample = write_fjc_sample(tmp_path / "cr96on.txt", rows=8000, seed=3)
+    sample = write_idb_sample(tmp_path / "cr96on.txt", rows=8000, seed=3)
     updates = []
     report = ingest(sample.path, Store(tmp_path / "s"), progress=updates.append)
     mine = [u for u in updates if u.task.startswith("ingest")]

@@ -8,14 +8,14 @@ from crossings.ingest import ingest
 from crossings.measures import measure
 from crossings.measures.cache import releases
 from crossings.measures.engine import get_engine
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.idb.generator import write_idb_sample
 from crossings.store import Store
 
 
 @pytest.fixture
 def samples(tmp_path):
     """Two different court files (other seeds, other counts)."""
-    return [write_fjc_sample(tmp_path / f"cr96on-{seed}.txt", rows=3000, seed=seed).path
+    return [write_idb_sample(tmp_path / f"cr96on-{seed}.txt", rows=3000, seed=seed).path
             for seed in (11, 12)]
 
 

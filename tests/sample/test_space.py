@@ -16,7 +16,7 @@ from helpers.tools import run_cli
 
 from crossings import settings
 from crossings.errors import DiskFull, InvalidRequest
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.idb.generator import write_idb_sample
 
 pytestmark = pytest.mark.adversarial
 
@@ -33,7 +33,7 @@ def test_rows_beyond_the_bound_fail_at_once(tmp_path, rows):
 
 def test_the_library_keeps_the_bound_too(tmp_path):
     with pytest.raises(InvalidRequest, match="0 to 20,000,000 rows"):
-        write_fjc_sample(tmp_path, rows=settings.SAMPLE_MAX_ROWS + 1)
+        write_idb_sample(tmp_path, rows=settings.SAMPLE_MAX_ROWS + 1)
     assert not any(tmp_path.iterdir())
 
 
@@ -51,7 +51,7 @@ def test_a_disk_that_fills_up_while_writing_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "SAMPLE_BYTES_PER_ROW", 1)
     with small_tmpfs(tmp_path / "small") as small:
         with pytest.raises(DiskFull) as info:
-            write_fjc_sample(small / "t.txt", rows=10_000)
+            write_idb_sample(small / "t.txt", rows=10_000)
         assert info.value.path == str(small / "t.txt")
         assert "the disk is full" in info.value.message
         assert not any(small.iterdir())  # the half sample is gone, the space free again

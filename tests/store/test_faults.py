@@ -13,7 +13,7 @@ from helpers.tools import run_cli
 from crossings.errors import StoreWriteFailed
 from crossings.ingest import ingest
 from crossings.measures import measure
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.idb.generator import write_idb_sample
 from crossings.store import Store
 
 pytestmark = pytest.mark.adversarial
@@ -36,7 +36,7 @@ def test_a_read_only_store_refuses_an_ingest_and_stays_as_it_was(tmp_path):
 
 
 def test_a_full_disk_during_an_ingest_leaves_the_store_as_it_was(tmp_path):
-    big = write_fjc_sample(tmp_path / "big.txt", rows=30_000, seed=3).path  # > 2 MB stored
+    big = write_idb_sample(tmp_path / "big.txt", rows=30_000, seed=3).path  # > 2 MB stored
     with small_tmpfs(tmp_path / "disk") as disk:
         store = Store(disk / "s")
         ingest(court_file(tmp_path / "a.txt", {2015: 3, 2016: 2}), store)

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from crossings.fiscal import fiscal_year_column
 from crossings.measures.cache import DiskCache
-from crossings.measures.charges import ChargeRules, classify_fjc, fjc_statute, slot_is_empty
+from crossings.measures.charges import ChargeRules, classify_idb, idb_statute, slot_is_empty
 from crossings.measures.engine import Engine
 
 SLOTS = range(1, 6)
@@ -49,10 +49,10 @@ def charge_map(keys: pa.Table, rules: ChargeRules) -> pa.Table:
     columns = {k: keys[k].to_pylist() for k in KEYS}
     category, rule, statute, empty = [], [], [], []
     for citation, d2, offense in zip(*columns.values(), strict=True):
-        cat, used = classify_fjc(citation or None, d2 or None, offense or None, rules)
+        cat, used = classify_idb(citation or None, d2 or None, offense or None, rules)
         category.append(cat)
         rule.append(used)
-        found = fjc_statute(citation or None, rules)
+        found = idb_statute(citation or None, rules)
         statute.append(found.key if found else "unknown")
         empty.append(slot_is_empty(citation or None, d2 or None, offense or None))
     return pa.table({**{k: keys[k] for k in KEYS}, "category": category,

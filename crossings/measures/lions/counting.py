@@ -170,26 +170,26 @@ def district_map() -> pa.Table:
     """LIONS district code -> court-file code, circuit and border (Guam with NMI)."""
     rows = read_table("geo", "districts-geo-key.csv")
     southwest = idb_codes.southwest_border_districts()
-    codes, fjc_codes, circuits, borders = [], [], [], []
+    codes, idb_district_codes, circuits, borders = [], [], [], []
     for r in rows:
         code = GUAM_AND_NMI if r["lions_code"] in ("GU", "NMI") else r["fjc_district"]
         codes.append(r["lions_code"])
-        fjc_codes.append(code)
+        idb_district_codes.append(code)
         circuits.append(r["fjc_circuit"])
         borders.append("southwest" if r["fjc_district"] in southwest else "other")
-    return pa.table({"lions_district": codes, "fjc_district": fjc_codes, "circuit": circuits,
+    return pa.table({"lions_district": codes, "fjc_district": idb_district_codes, "circuit": circuits,
                      "border": borders})
 
 
-def lions_districts(fjc_codes: tuple[str, ...]) -> list[str]:
+def lions_districts(idb_district_codes: tuple[str, ...]) -> list[str]:
     """The LIONS codes behind court-file district codes (93 and 94 are both GU)."""
-    by_fjc = geo.lions_code_by_fjc_district()
+    by_idb = geo.lions_code_by_idb_district()
     out = set()
-    for code in fjc_codes:
+    for code in idb_district_codes:
         if code in ("93", "94", GUAM_AND_NMI):
             out.add("GU")
-        elif code in by_fjc:
-            out.add(by_fjc[code])
+        elif code in by_idb:
+            out.add(by_idb[code])
     return sorted(out)
 
 

@@ -100,13 +100,13 @@ from crossings.sample.idb.model import (
 from crossings.sample.space import check_room, written
 from crossings.sample.zipwrite import write_deflate64_zip
 
-__all__ = ["AS_OF", "MEMBER", "SYNTHETIC_SOURCE", "SampleInfo", "iter_fjc_rows",
-           "write_fjc_sample"]
+__all__ = ["AS_OF", "MEMBER", "SYNTHETIC_SOURCE", "SampleInfo", "iter_idb_rows",
+           "write_idb_sample"]
 
 
 @dataclass(frozen=True)
 class SampleInfo:
-    """What :func:`write_fjc_sample` wrote."""
+    """What :func:`write_idb_sample` wrote."""
 
     path: Path
     rows: int
@@ -484,7 +484,7 @@ def _check(rows: int, test_district_rows: int) -> None:
         raise ValueError(f"test_district_rows must be between 0 and rows ({rows})")
 
 
-def iter_fjc_rows(rows: int = 200_000, seed: int = 1, *,
+def iter_idb_rows(rows: int = 200_000, seed: int = 1, *,
                   test_district_rows: int = 0) -> Iterator[list[str]]:
     """The sample's data rows as lists of 144 strings (the same rows the file holds)."""
     _check(rows, test_district_rows)
@@ -493,7 +493,7 @@ def iter_fjc_rows(rows: int = 200_000, seed: int = 1, *,
             yield line[:-2].split("\t")
 
 
-def iter_fjc_text(rows: int = 200_000, seed: int = 1, *, test_district_rows: int = 0,
+def iter_idb_text(rows: int = 200_000, seed: int = 1, *, test_district_rows: int = 0,
                   progress: ProgressCallback | None = None,
                   task: str = "sample cr96on.txt", truth: dict | None = None) -> Iterator[bytes]:
     """The whole file as latin-1 byte chunks of about a megabyte (header first);
@@ -522,7 +522,7 @@ def iter_fjc_text(rows: int = 200_000, seed: int = 1, *, test_district_rows: int
         truth.update(generator.truth())
 
 
-def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip: bool = False,
+def write_idb_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip: bool = False,
                      progress: ProgressCallback | None = None,
                      test_district_rows: int = 0) -> SampleInfo:
     """Write a synthetic ``cr96on.txt`` (or ``cr96on.zip``, Deflate64) and describe it.
@@ -536,7 +536,7 @@ def write_fjc_sample(out: Path | str, *, rows: int = 200_000, seed: int = 1, zip
     check_room(path, rows * settings.SAMPLE_BYTES_PER_ROW // (2 if zip else 1),
                f"a sample of {rows:,} rows")
     planted: dict = {}
-    chunks = iter_fjc_text(rows, seed, test_district_rows=test_district_rows,
+    chunks = iter_idb_text(rows, seed, test_district_rows=test_district_rows,
                            progress=progress, task=f"sample {path.name}", truth=planted)
     with written(path):
         if zip:

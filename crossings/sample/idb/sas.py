@@ -1,7 +1,7 @@
 """The FJC's yearly SAS files (``cr08.sas7bdat``), written from the synthetic rows.
 
 The FJC also publishes one SAS file per fiscal year, same variables. This
-writes the rows of :func:`crossings.sample.idb.generator.iter_fjc_rows` split by
+writes the rows of :func:`crossings.sample.idb.generator.iter_idb_rows` split by
 FISCALYR into ``crYY.sas7bdat`` (two-digit year: ``cr96`` .. ``cr26``, unique
 over FY1996-2026, so no suffix is needed).
 
@@ -33,13 +33,13 @@ from pathlib import Path
 
 from crossings.codebook import idb as idb_codes
 from crossings.errors import UnsupportedSource
-from crossings.sample.idb.generator import iter_fjc_rows
+from crossings.sample.idb.generator import iter_idb_rows
 
 #: SAS (and Stata) dates count days from this day.
 SAS_EPOCH = date(1960, 1, 1)
 
 
-def write_fjc_sas(out_dir: Path | str, *, rows: int = 200_000, seed: int = 1,
+def write_idb_sas(out_dir: Path | str, *, rows: int = 200_000, seed: int = 1,
                   test_district_rows: int = 0) -> list[Path]:
     """Write ``crYY.sas7bdat`` per fiscal year into ``out_dir``; return the paths.
 
@@ -55,7 +55,7 @@ def write_fjc_sas(out_dir: Path | str, *, rows: int = 200_000, seed: int = 1,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     by_year: dict[str, list[list[str]]] = {}
-    for row in iter_fjc_rows(rows, seed, test_district_rows=test_district_rows):
+    for row in iter_idb_rows(rows, seed, test_district_rows=test_district_rows):
         by_year.setdefault(row[0], []).append(row)
     paths = []
     with tempfile.TemporaryDirectory(prefix="crossings-sas-") as tmp:

@@ -1,6 +1,6 @@
 """The court file (``cr96on.txt``, 144 columns) of the same world as a LIONS sample.
 
-Rows are built the way ``tests/fjc_rows.py`` builds them: every field starts
+Rows are built the way ``tests/helpers/idb_rows.py`` builds them: every field starts
 at its "missing" value (``-8``; ``01/01/1900`` for dates; blank names) and the
 facts of one defendant are set on top. A defendant has one row per fiscal year
 from its filing year to its termination year (or to the release's year while
@@ -24,7 +24,7 @@ from crossings.codebook import idb as idb_codes
 from crossings.codebook.tables import read_table
 from crossings.fiscal import fiscal_year
 
-__all__ = ["MEMBER", "CourtDefendant", "CourtFileWriter", "fjc_charge", "fiscal_year", "row"]
+__all__ = ["MEMBER", "CourtDefendant", "CourtFileWriter", "idb_charge", "fiscal_year", "row"]
 
 MEMBER = "cr96on.txt"
 NAMES = idb_codes.column_names()
@@ -95,7 +95,7 @@ def _citations() -> dict[str, tuple[str, str]]:
             for r in idb_codes.citations()}
 
 
-def fjc_charge(citation: str) -> tuple[str, str, str]:
+def idb_charge(citation: str) -> tuple[str, str, str]:
     """(citation, offense level, D2 code) of a slot; ``-8`` everywhere when unreadable.
 
     Raises KeyError for a citation the FJC table does not list: the sample only
@@ -164,7 +164,7 @@ class CourtFileWriter:
         docket = self._docket(d.district, d.filed.year)
         defno = f"{d.defno:03d}"
         case = f"{circuit}{dist}1{docket}CR"
-        cit, lvl, d2 = fjc_charge(d.citation)
+        cit, lvl, d2 = idb_charge(d.citation)
         common = {"CIRCUIT": circuit, "DISTRICT": dist, "DOCKET": docket, "DEFNO": defno,
                   "CTDEF": defno, "DEFLGKY": f"{case}{defno}0", "CASLGKY": f"{case}0",
                   "FILEDATE": _mdy(d.filed), "FTITLE1": cit, "FOFFLVL1": lvl,

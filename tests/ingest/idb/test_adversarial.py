@@ -227,10 +227,10 @@ def test_utf8_bom_in_a_folder_and_a_zip_is_accepted(tmp_path, store):
 # --- item 3: SAS files that cannot be read, SAS beside text -----------------------------
 @pytest.fixture(scope="module")
 def sas_years(tmp_path_factory) -> Path:
-    from crossings.sample.idb.sas import write_fjc_sas
+    from crossings.sample.idb.sas import write_idb_sas
 
     folder = tmp_path_factory.mktemp("sas")
-    write_fjc_sas(folder, rows=600, seed=5)
+    write_idb_sas(folder, rows=600, seed=5)
     return folder
 
 

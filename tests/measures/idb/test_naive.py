@@ -15,7 +15,7 @@ from helpers.naive_idb import naive
 
 from crossings.ingest import ingest
 from crossings.measures import MEASURES, measure
-from crossings.sample.idb.generator import write_fjc_sample
+from crossings.sample.idb.generator import write_idb_sample
 from crossings.store import Store
 
 SEEDS = (1, 2, 3)
@@ -55,7 +55,7 @@ CASES = [
 @pytest.fixture(scope="module", params=SEEDS)
 def sample(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"seed{request.param}")
-    info = write_fjc_sample(folder / "cr96on.txt", rows=ROWS, seed=request.param)
+    info = write_idb_sample(folder / "cr96on.txt", rows=ROWS, seed=request.param)
     store = Store(folder / "store")
     ingest(info.path, store)
     return info.path, store

@@ -14,7 +14,7 @@ from helpers.tools import run_cli
 
 from crossings.errors import InvalidRequest
 from crossings.measures import measure
-from crossings.measures.charges import classify_fjc, load_rules
+from crossings.measures.charges import classify_idb, load_rules
 
 ENGINES = ("duckdb", "polars")
 
@@ -113,7 +113,7 @@ CHARGE_CASES = [
 @pytest.mark.parametrize(("fields", "expected"), CHARGE_CASES, ids=["|".join(c[0])
                                                                     for c in CHARGE_CASES])
 def test_charge_category_rules(fields, expected):
-    assert classify_fjc(*fields, load_rules()) == expected
+    assert classify_idb(*fields, load_rules()) == expected
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -24,9 +24,9 @@ from crossings.sample.idb.generator import (
     AS_OF,
     MEMBER,
     SYNTHETIC_SOURCE,
-    iter_fjc_rows,
-    iter_fjc_text,
-    write_fjc_sample,
+    iter_idb_rows,
+    iter_idb_text,
+    write_idb_sample,
 )
 from crossings.sample.zipwrite import write_deflate64_zip
 from crossings.store import Store
@@ -44,7 +44,7 @@ TERM_FIELDS = ("DISPDATE", "SENTDATE", "TERMDATE", "TTITLE1", "DISP1", "PRISTOT"
 def sample(tmp_path_factory):
     """A 20,000-row sample written to disk, its info, and its rows parsed back."""
     out = tmp_path_factory.mktemp("sample")
-    info = write_fjc_sample(out, rows=ROWS, seed=7)
+    info = write_idb_sample(out, rows=ROWS, seed=7)
     data = info.path.read_bytes()
     lines = data.decode("latin-1").split("\r\n")
     assert lines[-1] == ""  # the file ends with CRLF
@@ -61,7 +61,7 @@ def _day(text: str) -> date:
 
 
 def test_same_seed_same_bytes(tmp_path):
-    infos = [write_fjc_sample(tmp_path / name, rows=3000, seed=seed, zip=zipped)
+    infos = [write_idb_sample(tmp_path / name, rows=3000, seed=seed, zip=zipped)
              for name, seed, zipped in (("a.txt", 5, False), ("b.txt", 5, False),
                                         ("c.txt", 6, False), ("a.zip", 5, True),
                                         ("b.zip", 5, True))]
@@ -74,17 +74,17 @@ def test_same_seed_same_bytes(tmp_path):
 
 def test_progress_reports_rows(tmp_path):
     updates = []
-    write_fjc_sample(tmp_path, rows=3000, seed=1, progress=updates.append)
+    write_idb_sample(tmp_path, rows=3000, seed=1, progress=updates.append)
     assert updates and updates[-1].completed == updates[-1].total == 3000
     assert {u.unit for u in updates} == {"rows"}
 
 
 @pytest.mark.parametrize("rows", [0, 1, 2, 17, 1234])
 def test_exact_row_count(rows, tmp_path):
-    info = write_fjc_sample(tmp_path, rows=rows, seed=3)
+    info = write_idb_sample(tmp_path, rows=rows, seed=3)
     assert info.path.name == MEMBER
     assert info.path.read_bytes().count(b"\r\n") == rows + 1
-    assert sum(1 for _ in iter_fjc_rows(rows, 3)) == rows
+    assert sum(1 for _ in iter_idb_rows(rows, 3)) == rows
 
 
 def test_layout_header_crlf_and_fields(sample):
@@ -104,7 +104,7 @@ def test_layout_header_crlf_and_fields(sample):
 
 def test_rows_match_iterator(sample):
     _, _, rows = sample
-    assert list(iter_fjc_rows(ROWS, 7)) == rows
+    assert list(iter_idb_rows(ROWS, 7)) == rows
 
 
 def test_dates_numbers_and_keys(sample):
@@ -235,7 +235,7 @@ def test_mix_and_traps(sample):
 
 
 def test_test_district_only_when_asked():
-    rows = list(iter_fjc_rows(500, 4, test_district_rows=5))
+    rows = list(iter_idb_rows(500, 4, test_district_rows=5))
     assert len(rows) == 500
     assert sum((_get(r, "CIRCUIT"), _get(r, "DISTRICT")) == idb_codes.TEST_DISTRICT
                for r in rows) == 5
@@ -259,7 +259,7 @@ def _inflate_member(path: Path) -> bytes:
 
 @pytest.mark.parametrize("force_zip64", [False, True])
 def test_zip_is_valid_deflate64(tmp_path, force_zip64):
-    text = b"".join(iter_fjc_text(4000, 9))
+    text = b"".join(iter_idb_text(4000, 9))
     path = tmp_path / "cr96on.zip"
     usize, csize = write_deflate64_zip(path, MEMBER, [text[i:i + 65536]
                                                       for i in range(0, len(text), 65536)],
@@ -278,10 +278,10 @@ def test_sas_round_trip(tmp_path):
     assert shutil.which("readstat"), "readstat is missing: `make test` installs it (Debian)"
     import pyreadstat
 
-    from crossings.sample.idb.sas import SAS_EPOCH, write_fjc_sas
+    from crossings.sample.idb.sas import SAS_EPOCH, write_idb_sas
 
-    rows = list(iter_fjc_rows(3000, 11))
-    paths = write_fjc_sas(tmp_path, rows=3000, seed=11)
+    rows = list(iter_idb_rows(3000, 11))
+    paths = write_idb_sas(tmp_path, rows=3000, seed=11)
     years = sorted({r[0] for r in rows})
     assert [p.name for p in paths] == [f"cr{y[2:]}.sas7bdat" for y in years]
     back = []
