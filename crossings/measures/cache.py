@@ -175,6 +175,8 @@ class Release:
         self.engine = engine
         self.entry = entry
         self.compiled = Bounded(COMPILED_QUERIES)
+        #: Small answers that depend only on the release and the filters (data quality).
+        self.answers = Bounded(COMPILED_QUERIES)
         self.users = 0
         self._items: dict = {}
         self._tables: list[ibis.Table] = []

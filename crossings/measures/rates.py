@@ -1,8 +1,9 @@
 """Rates as columns of the measures that have them, computed in the library so the
 CLI, JSON and Python give the same figures.
 
-* ``convictions``: ``terminations`` (the terminations measure run with the same
-  groups and filters), ``conviction_rate`` = convictions (``defendants``) /
+* ``convictions``: ``terminations`` (the terminated defendants of the same groups
+  and filters: on the court file the dispositions measure's total, which counts
+  exactly them; on LIONS the terminations measure), ``conviction_rate`` = convictions (``defendants``) /
   terminations, and ``guilty_plea_share`` = convictions by plea (court file
   DISP1 4 or 5, read from the dispositions measure run the same way) /
   convictions. The prosecutors' code GT does not tell a plea from a verdict, so
@@ -60,7 +61,16 @@ def with_rates(q: Query, table: pa.Table, run: Runner, meta: Meta) -> pa.Table:
     meta.columns.update(COLUMNS[q.measure])
     if q.measure == "counsel":
         return _appointed_counsel(q, table)
-    terminations = _totals(q, run(dataclasses.replace(q, measure="terminations")))
+    if q.source == "idb":
+        # Court file: one companion query. The dispositions measure counts the same
+        # terminated defendants by DISP1 (null included), so its total per group is
+        # the terminations measure's, and its plea rows are the guilty pleas.
+        dispositions = run(dataclasses.replace(q, measure="dispositions"))
+        terminations = _totals(q, dispositions)
+        pleas = _totals(q, dispositions, only=_plea_labels())
+    else:
+        terminations = _totals(q, run(dataclasses.replace(q, measure="terminations")))
+        meta.notes.append(LIONS_PLEA_NOTE)
     keys = [_key(q, r) for r in table.to_pylist()]
     convictions = table["defendants"].to_pylist()
     ended = [terminations.get(k, 0) for k in keys]
@@ -68,12 +78,9 @@ def with_rates(q: Query, table: pa.Table, run: Runner, meta: Meta) -> pa.Table:
     table = table.append_column("conviction_rate", pa.array(
         [_ratio(c, e) for c, e in zip(convictions, ended, strict=True)], pa.float64()))
     if q.source == "idb":
-        pleas = _totals(q, run(dataclasses.replace(q, measure="dispositions")),
-                        only=_plea_labels())
         plea_share = [_ratio(pleas.get(k, 0), c) for k, c in zip(keys, convictions, strict=True)]
     else:
         plea_share = [None] * table.num_rows
-        meta.notes.append(LIONS_PLEA_NOTE)
     return table.append_column("guilty_plea_share", pa.array(plea_share, pa.float64()))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pyarrow as pa
 
 from crossings.measures import histogram, ytd
@@ -28,8 +30,14 @@ def measure_idb(q: Query, store: Store, rules, eng) -> Result:
                                         lambda: counting.expression(q, the_facts, any_charges,
                                                                     codes, cut))
         quality_scope, quality = _quality(q, release, defendants, rules)
-        per_year = eng.to_arrow(counting.quality_expression(q, the_facts, codes,
-                                                            cut)).to_pylist()
+        # The data-quality figures depend on the filters alone (not on --by or --charge):
+        # computed once per release and filters.
+        scope = ("idb-quality", dataclasses.replace(q, by=(), charges=(), any_charge=False),
+                 rules.sha256, cut)
+        per_year = release.answers.get(scope)
+        if per_year is None:
+            per_year = release.answers[scope] = eng.to_arrow(
+                counting.quality_expression(q, the_facts, codes, cut)).to_pylist()
     table = histogram.to_table(q, histogram.rows_from(q, grouped, codes))
     meta = base_meta(q, entry, rules, eng.name, cut)
     meta.partial_years = partial_years(entry.record)
