@@ -28,6 +28,14 @@ class Source:
     dimensions: tuple[str, ...]
     #: Layer -> "module:function", loaded by :meth:`entry_point`.
     entry_points: dict[str, str] = field(default_factory=dict)
+    #: The court file's own options apply (--transfers, --charge-basis, --skip-unreadable).
+    court_file_options: bool = False
+    #: Its disposition codes tell a guilty plea from a verdict (guilty_plea_share).
+    tells_pleas: bool = False
+    #: The charge basis that reads a terminated defendant's charge at filing.
+    filing_charge_basis: str = "default"
+    #: Its releases are monthly snapshots named by month (JUNFY2025).
+    monthly_releases: bool = False
 
     def entry_point(self, layer: str):
         """The function this source provides for ``layer`` (ingest, measure, sample, fetch)."""
@@ -55,8 +63,11 @@ IDB = Source(
     dimensions=_SHARED_DIMENSIONS,
     entry_points={"ingest": "crossings.ingest.idb.ingest:ingest_idb",
                   "measure": "crossings.measures.idb.run:measure_idb",
+                  "rule_text": "crossings.measures.rule_text:idb_rule_text",
+                  "summary": "crossings.ingest.report:idb_summary_rows",
                   "sample": "crossings.sample.idb.generator:write_idb_sample",
                   "fetch": "crossings.fetch.idb:fetch_idb"},
+    court_file_options=True, tells_pleas=True, filing_charge_basis="filing",
 )
 
 LIONS = Source(
@@ -75,8 +86,11 @@ LIONS = Source(
     dimensions=(*_SHARED_DIMENSIONS, "court", "agency", "country", "program", "release"),
     entry_points={"ingest": "crossings.ingest.lions.ingest:ingest_lions",
                   "measure": "crossings.measures.lions.run:measure_lions",
+                  "rule_text": "crossings.measures.rule_text:lions_rule_text",
+                  "summary": "crossings.ingest.report:lions_summary_rows",
                   "sample": "crossings.sample.lions.generator:write_lions_sample",
                   "fetch": "crossings.fetch.lions:fetch_lions"},
+    monthly_releases=True,
 )
 
 SOURCES: dict[str, Source] = {s.name: s for s in (IDB, LIONS)}

@@ -27,7 +27,7 @@ def ingest(path: str | Path, store=None, *, source: str = "idb", force: bool = F
     run = sources.get(source).entry_point("ingest")
     options = {}
     if skip_unreadable:
-        if source != "idb":
+        if not sources.get(source).court_file_options:
             raise InvalidRequest("--skip-unreadable applies to the court file's yearly SAS "
                                  "files (--source idb)")
         options["skip_unreadable"] = True

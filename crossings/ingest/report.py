@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crossings import sources
+
 
 @dataclass
 class IngestReport:
@@ -22,9 +24,12 @@ class IngestReport:
 
 def summary_rows(report) -> list[tuple[str, str]]:
     """The ingest summary as (item, value) pairs: what a user needs to trust the load."""
+    return sources.get(report.record["source"]).entry_point("summary")(report)
+
+
+def idb_summary_rows(report) -> list[tuple[str, str]]:
+    """The summary of a court-file load: quarantine reasons, flags, years."""
     r = report.record
-    if r.get("source") == "lions":
-        return lions_summary_rows(report)
     out = _opening_rows(report, f"{r['source']} release {r['release']}",
                         str(r.get("data_as_of")))
     for reason, n in r.get("quarantine", {}).get("reasons", {}).items():

@@ -139,7 +139,8 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
                              f"{', '.join(FILTERS)}")
     transfers = choose("transfers", transfers, TRANSFERS)
     charge_basis = choose("charge basis", charge_basis, CHARGE_BASES)
-    if source == "lions" and (transfers != "exclude" or charge_basis != "default"):
+    if not SOURCES[source].court_file_options and (transfers != "exclude"
+                                                    or charge_basis != "default"):
         raise InvalidRequest("--transfers and --charge-basis apply to the court file (idb) only")
     if charge_basis == "filing" and spec.basis != "termination":
         raise InvalidRequest("--charge-basis filing applies to termination measures only")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
+from crossings import sources
 from crossings.codebook import idb as idb_codes
 from crossings.measures.meta import Meta
 from crossings.measures.query import Query
@@ -61,7 +62,7 @@ def with_rates(q: Query, table: pa.Table, run: Runner, meta: Meta) -> pa.Table:
     meta.columns.update(COLUMNS[q.measure])
     if q.measure == "counsel":
         return _appointed_counsel(q, table)
-    if q.source == "idb":
+    if sources.get(q.source).tells_pleas:
         # Court file: one companion query. The dispositions measure counts the same
         # terminated defendants by DISP1 (null included), so its total per group is
         # the terminations measure's, and its plea rows are the guilty pleas.
@@ -77,7 +78,7 @@ def with_rates(q: Query, table: pa.Table, run: Runner, meta: Meta) -> pa.Table:
     table = table.append_column("terminations", pa.array(ended, pa.int64()))
     table = table.append_column("conviction_rate", pa.array(
         [_ratio(c, e) for c, e in zip(convictions, ended, strict=True)], pa.float64()))
-    if q.source == "idb":
+    if sources.get(q.source).tells_pleas:
         plea_share = [_ratio(pleas.get(k, 0), c) for k, c in zip(keys, convictions, strict=True)]
     else:
         plea_share = [None] * table.num_rows

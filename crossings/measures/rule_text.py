@@ -5,6 +5,7 @@ numbers."""
 
 from __future__ import annotations
 
+from crossings import sources
 from crossings.codebook import idb as idb_codes
 from crossings.measures import ytd
 from crossings.measures.idb import counting as idb_counting
@@ -86,5 +87,14 @@ def _lions(q: Query, cut: int | None) -> str:
     return text
 
 
+def idb_rule_text(q: Query, cut: int | None = None) -> str:
+    return _idb(q, cut)
+
+
+def lions_rule_text(q: Query, cut: int | None = None) -> str:
+    return _lions(q, cut)
+
+
 def rule_text(q: Query, cut: int | None = None) -> str:
-    return _idb(q, cut) if q.source == "idb" else _lions(q, cut)
+    """The rule in words, from the source's own definitions."""
+    return sources.get(q.source).entry_point("rule_text")(q, cut)

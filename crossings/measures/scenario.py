@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from crossings import sources
 from crossings.codebook import idb as idb_codes
 from crossings.codebook.lions import release_month
 from crossings.errors import InvalidRequest
@@ -54,7 +55,7 @@ def scenario(halt, *, from_year=None, to_year=None, source: str = "idb",
     options = {"source": source, "store": store, "release": release, "engine": engine,
                "charges_file": charges_file}
     first, last = _years(from_year, to_year, options)
-    basis = "filing" if source == "idb" else "default"
+    basis = sources.get(source).filing_charge_basis
     years = {"from_year": first, "to_year": last}
     southwest = sorted(idb_codes.southwest_border_districts())
 
@@ -100,7 +101,7 @@ def last_full_year(options: dict) -> int:
 
     meta = measure("filings", by=["fiscal_year"], **options).meta
     partial = set(meta.partial_years)
-    if meta.source == "lions" and meta.release:
+    if sources.get(meta.source).monthly_releases and meta.release:
         year, month = release_month(meta.release)
         if month != SEPTEMBER:
             partial.add(fiscal_year_of_month(year, month))
