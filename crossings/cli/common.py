@@ -168,7 +168,7 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
         if gap is None:  # a key-value list too wide: only the widest column folds
             table.add_column(name, overflow="fold", no_wrap=i != widest)
             continue
-        table.add_column(name, overflow="fold", width=widths[i],
+        table.add_column(_wrapped(name, widths[i]), overflow="fold", width=widths[i],
                          justify="right" if numeric and name not in PLAIN_COLUMNS else "left")
     for row in cells:
         table.add_row(*row)
@@ -185,6 +185,21 @@ def _fit_widths(columns: Sequence[str], least: list[int], width: int, gap: int) 
             break
         widths[spare.index(max(spare))] -= 1
     return widths
+
+
+def _wrapped(header: str, width: int) -> str:
+    """``header`` broken after underscores into lines of at most ``width``
+    (``median_prison_months`` at 14: ``median_prison_`` / ``months``)."""
+    if len(header) <= width:
+        return header
+    lines, line = [], ""
+    for piece in (p + "_" for p in header.split("_")):
+        if line and len(line) + len(piece) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line[:-1])
+    return "\n".join(lines)
 
 
 def _longest_word(header: str) -> str:
