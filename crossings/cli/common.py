@@ -72,6 +72,17 @@ def quiet_option():
     return typer.Option(False, "--quiet", "-q", help="No progress bar or messages on stderr.")
 
 
+def source_option():
+    return typer.Option("idb", "--source", help="idb (court file) or lions (prosecutors' data).")
+
+
+def share_served_option(applies_to: str = ""):
+    """--share-served, the one assumption of the prison-cost figures."""
+    text = "share of each imposed term served (0-1; default 1.0, as imposed)."
+    return typer.Option(1.0, "--share-served", metavar="F",
+                        help=f"{applies_to}: {text}" if applies_to else text.capitalize())
+
+
 def output_option():
     return typer.Option(None, "--output", "-o", metavar="FILE",
                         help="Write the data to FILE (in --format) and its meta to "

@@ -22,11 +22,8 @@ def register(app: typer.Typer) -> None:
                                       help="First fiscal year (default: the last full one)."),
         to_year: int = typer.Option(None, "--to-year",
                                     help="Last fiscal year (default: the last full one)."),
-        source: str = typer.Option("idb", "--source",
-                                   help="idb (court file) or lions (prosecutors' data)."),
-        share_served: float = typer.Option(1.0, "--share-served", metavar="F",
-                                           help="Share of each imposed term served (0-1; "
-                                                "default 1.0, as imposed)."),
+        source: str = common.source_option(),
+        share_served: float = common.share_served_option(),
         release: str = typer.Option(None, "--release", help="Release (default: latest)."),
         output: Path = common.output_option(),
         store: Path = common.store_option(),

@@ -37,14 +37,11 @@ def register(app: typer.Typer) -> None:
                                         help="Count a defendant under every charge category."),
         charges: Path = typer.Option(None, "--charges",
                                      help="Charge-rules CSV to use instead of the shipped one."),
-        source: str = typer.Option("idb", "--source",
-                                   help="idb (court file) or lions (prosecutors' data)."),
+        source: str = common.source_option(),
         series: str = typer.Option(None, "--series",
                                    help="removals: dhs (Yearbook to FY2019, then OHSS; "
                                         "default), ice (ICE's own), or one series by name."),
-        share_served: float = typer.Option(1.0, "--share-served", metavar="F",
-                                           help="prison_cost: share of each imposed term "
-                                                "served (0-1; default 1.0, as imposed)."),
+        share_served: float = common.share_served_option("prison_cost"),
         ytd: bool = typer.Option(False, "--ytd", help="Cut every fiscal year to October "
                                  "through the data's last complete month (not for pending)."),
         release: str = typer.Option(None, "--release", help="Release (default: latest)."),
