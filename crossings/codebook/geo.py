@@ -12,11 +12,6 @@ from crossings.codebook.tables import read_table
 KEY_FILE = "districts-geo-key.csv"
 
 
-@cache
-def idb_district_by_lions_code() -> dict[str, str]:
-    """``TXS -> 41`` (every LIONS / map abbreviation to the court file's code)."""
-    return {r["lions_code"]: r["fjc_district"] for r in read_table("geo", KEY_FILE)}
-
 
 @cache
 def lions_code_by_idb_district() -> dict[str, str]:

@@ -103,10 +103,6 @@ def districts() -> dict[tuple[str, str], dict[str, str]]:
     return {(r["circuit"], r["district"]): r for r in read_table("fjc", "districts.csv")}
 
 
-def district_names() -> dict[str, str]:
-    return lookup("fjc", "districts.csv", "district", "name")
-
-
 def southwest_border_districts() -> frozenset[str]:
     return frozenset(r["district"] for r in read_table("fjc", "districts.csv")
                      if r["southwest_border"] == "1")
