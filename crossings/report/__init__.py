@@ -1,0 +1,1 @@
+"""Fact sheets: two printable, cited pages (HTML and PDF), in English and Spanish."""

@@ -1,0 +1,62 @@
+"""The app: routes, static files, security headers and the one JSON error shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from crossings.errors import CrossingsError
+from crossings.version import __version__
+
+STATIC = Path(__file__).parent / "static"
+
+#: No inline script and no eval anywhere (Vega runs with its expression interpreter).
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastAPI:
+    """The app over ``store`` (default: the user's store), answering with ``engine``."""
+    from crossings.web import api, pages
+
+    app = FastAPI(title="crossings", version=__version__,
+                  description="Federal immigration prosecutions, counted by written rules; "
+                              "every number with its source.",
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.engine = engine
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(CrossingsError)
+    async def crossings_error(request: Request, exc: CrossingsError):
+        status = 400 if exc.exit_code == 2 else 404 if "NotFound" in type(exc).__name__ else 503
+        return JSONResponse({"error": exc.to_dict()}, status_code=status)
+
+    return app
