@@ -109,9 +109,27 @@ class StoreWriteFailed(StoreError):
 
 # --- requests ------------------------------------------------------------
 class InvalidRequest(CrossingsError):
-    """A measure, dimension, filter or option that does not exist or does not fit."""
+    """A measure, dimension, filter or option that does not exist or does not fit.
+
+    Optional structured fields say which ``parameter`` (as the API names it:
+    ``by``, ``charge_basis``), the ``value`` given, the ``allowed`` values and the
+    closest of them (``suggestions``), for faces that show them apart (the HTTP
+    API's error shape); the message says it all in words for the CLI."""
 
     exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, hint: str | None = None,
+                 parameter: str | None = None, value=None, allowed=None,
+                 suggestions=None):
+        self.parameter = parameter
+        self.value = value
+        self.allowed = list(allowed) if allowed is not None else None
+        self.suggestions = list(suggestions or [])
+        super().__init__(message, path=path, hint=hint)
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "parameter": self.parameter, "value": self.value,
+                "allowed": self.allowed, "suggestions": self.suggestions}
 
 
 class ChargeRulesError(CrossingsError):

@@ -4,8 +4,6 @@ with a progress bar. The one module the command modules import from each other."
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import re
@@ -153,11 +151,9 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: Format,
     hint on stderr. Counts get thousands separators, years and codes none, and
     the ``fractions`` columns percent signs (CSV keeps plain numbers)."""
     if fmt == Format.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-        sys.stdout.write(buffer.getvalue())
+        from crossings.measures.result import csv_text
+
+        sys.stdout.write(csv_text(columns, rows))
         return
     cells = [[_cell(c, v, c in fractions) for c, v in zip(columns, row, strict=True)]
              for row in rows]

@@ -100,4 +100,5 @@ def resolve(value: str) -> District:
     hint = f"; did you mean: {'; '.join(suggestion)}?" if suggestion else ""
     raise InvalidRequest(f"unknown district {value!r}: give a court-file code (41), an "
                          f"abbreviation (TXS), a name (Southern District of Texas) or a "
-                         f"short form (S.D. Tex.){hint}")
+                         f"short form (S.D. Tex.){hint}", parameter="district", value=value,
+                         suggestions=suggestion)

@@ -321,7 +321,8 @@ def encounters(by: list[str], years) -> Result:
 
 # --- removals -------------------------------------------------------------------------------
 def removals(by: list[str], years, chosen: str | None) -> Result:
-    chosen = choose("removal series", chosen or "dhs", border.REMOVAL_CHOICES)
+    chosen = choose("removal series", chosen or "dhs", border.REMOVAL_CHOICES,
+                    parameter="series")
     if chosen == "dhs":
         rows, used = _dhs_removals(years)
     else:

@@ -14,6 +14,9 @@ BORDERS = ("southwest", "other")
 TRANSFERS = ("exclude", "include")
 CHARGE_BASES = ("default", "filing")
 
+#: The fiscal years a request may name (the data holds far fewer).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
 #: Filters a ``where`` mapping may hold (the CLI's --from-year ... --border).
 FILTERS = ("from_year", "to_year", "district", "charge", "border")
 
@@ -112,7 +115,8 @@ def filter_values(name: str, value) -> list:
     values = [v for v in values if v != ""]
     if value is not None and not values:
         raise InvalidRequest(f"{name} is given but names no value ({value!r}); give at least "
-                             "one, or leave the filter out to count them all")
+                             "one, or leave the filter out to count them all",
+                             parameter=name.lstrip("-").replace("-", "_"), value=value)
     return values
 
 
@@ -175,17 +179,22 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
         any_charge=any_charge, source=source, release=release, ytd=bool(ytd))
 
 
-def choose(what: str, value, choices) -> str:
+def choose(what: str, value, choices, *, parameter: str | None = None) -> str:
     """``value`` as one of ``choices``, ignoring case; else :class:`InvalidRequest`
-    listing them, the closest first ("did you mean")."""
+    listing them, the closest first ("did you mean"). ``parameter``: the name the
+    request gave it (default: ``by`` for a dimension, else ``what`` underscored)."""
     text = str(value).strip()
     by_folded = {c.casefold(): c for c in choices}
     if text.casefold() in by_folded:
         return by_folded[text.casefold()]
-    close = difflib.get_close_matches(text.casefold(), list(by_folded), n=3, cutoff=0.6)
-    hint = f"did you mean {' or '.join(repr(by_folded[c]) for c in close)}? " if close else ""
+    close = [by_folded[c] for c in difflib.get_close_matches(text.casefold(), list(by_folded),
+                                                             n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    if parameter is None:
+        parameter = "by" if what.startswith("dimension") else what.replace(" ", "_")
     raise InvalidRequest(f"unknown {what} {text!r}; {hint}expected one of: "
-                         f"{', '.join(choices)}")
+                         f"{', '.join(choices)}", parameter=parameter, value=text,
+                         allowed=choices, suggestions=close)
 
 
 def _year(value, name: str) -> int | None:
@@ -194,9 +203,11 @@ def _year(value, name: str) -> int | None:
     try:
         year = int(value)
     except (TypeError, ValueError):
-        raise InvalidRequest(f"{name} must be a fiscal year such as 2015, not {value!r}") from None
-    if not 1990 <= year <= 2100:
-        raise InvalidRequest(f"{name} {year} is outside the years the data can hold")
+        raise InvalidRequest(f"{name} must be a fiscal year such as 2015, not {value!r}",
+                             parameter=name, value=value) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidRequest(f"{name} {year} is outside the years the data can hold",
+                             parameter=name, value=year)
     return year
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -43,6 +46,10 @@ class Result:
         """``{"data": [...], "meta": {...}}``: the JSON shape of the CLI and the API."""
         return {"data": self.to_pylist(), "meta": self.meta.to_dict()}
 
+    def to_csv(self) -> str:
+        """The data as CSV (the CLI's ``-f csv`` and the API's ``format=csv``)."""
+        return csv_text(self.columns, [list(r.values()) for r in self.to_pylist()])
+
     def pivot(self, dimension: str | None = None, value: str | None = None) -> pa.Table:
         """``dimension`` spread into columns (default: ``fiscal_year`` when grouped by it,
         else the last dimension) of ``value`` (default: the first count), zero-filled."""
@@ -72,6 +79,15 @@ class Result:
 
     def __len__(self) -> int:
         return self.table.num_rows
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A header and rows as CSV: a null is empty, fractions stay plain numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
 
 
 def _shown(column: str, value) -> str:

@@ -47,7 +47,8 @@ def scenario(halt, *, from_year=None, to_year=None, source: str = "idb",
     """The recorded filings, convictions, prison years and cost of the halted charges."""
     from crossings.measures import measure
 
-    halted = [choose("charge", c, CATEGORIES) for c in _as_list(halt)]
+    halted = [choose("charge", c, CATEGORIES, parameter="halt")
+              for c in _as_list(halt)]
     if not halted:
         raise InvalidRequest("--halt needs at least one charge category, e.g. "
                              "illegal_entry,illegal_reentry")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from crossings.errors import CrossingsError
 from crossings.version import __version__
+from crossings.web import errors
+from crossings.web.errors import BoundedQuery
+from crossings.web.params import MAX_ROWS
 
 STATIC = Path(__file__).parent / "static"
 
@@ -35,7 +36,7 @@ SECURITY_HEADERS = {
 
 def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastAPI:
     """The app over ``store`` (default: the user's store), answering with ``engine``."""
-    from crossings.web import api, pages
+    from crossings.web import api, apidocs, pages
 
     app = FastAPI(title="crossings", version=__version__,
                   description="Federal immigration prosecutions, counted by written rules; "
@@ -43,9 +44,12 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.store = store
     app.state.engine = engine
+    app.state.max_rows = MAX_ROWS
     app.include_router(api.router)
+    app.include_router(apidocs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BoundedQuery)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -54,9 +58,5 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
             response.headers.setdefault(name, value)
         return response
 
-    @app.exception_handler(CrossingsError)
-    async def crossings_error(request: Request, exc: CrossingsError):
-        status = 400 if exc.exit_code == 2 else 404 if "NotFound" in type(exc).__name__ else 503
-        return JSONResponse({"error": exc.to_dict()}, status_code=status)
-
+    errors.install(app)
     return app
