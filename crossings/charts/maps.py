@@ -69,24 +69,27 @@ def nice_breaks(values: list[float], classes: int = 5, *, whole: bool = False) -
     """Thresholds between at most ``classes`` bins, at round numbers, each strictly
     above the lowest value and at most the highest. Counts spread over more than
     twenty-fold get powers of ten (1, 10, 100...: the border districts' thousands and
-    the rest's tens both stay readable); other values equal steps of 1, 2 or 5 x 10^n."""
+    the rest's tens both stay readable; 1-3-10 or 1-2-5 steps when powers of ten
+    make fewer than three bins); other values equal steps of 1, 2 or 5 x 10^n."""
     values = [v for v in values if v is not None]
     if not values or min(values) == max(values):
         return []
     low, high = min(values), max(values)
     if low >= 0 and high >= 20 * max(low, 1):
-        ladder = [float(10 ** e) for e in range(math.floor(math.log10(high)) + 1)]
-        if len(ladder) < classes - 1:  # a narrower spread: 1, 2, 5, 10, 20...
-            ladder = sorted(m * t for t in ladder for m in (1.0, 2.0, 5.0))
+        powers = [10.0 ** e for e in range(math.floor(math.log10(high)) + 1)]
+        # Powers of ten if they make three bins or more, else 1-3-10, else 1-2-5.
+        for steps in ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0)):
+            ladder = sorted(m * p for p in powers for m in steps)
+            if sum(low < b <= high for b in ladder) >= 3:
+                break
     else:
         step = _step_125((high - low) / classes)
         step = max(step, 1.0) if whole else step  # whole counts: no bin "1.5 to 2"
         first = math.floor(low / step) + 1
         ladder = [float(f"{k * step:.12g}") for k in range(first, first + classes + 1)]
     breaks = [b for b in ladder if low < b <= high]
-    while len(breaks) > classes - 1:  # keep every other: still round, fewer bins
-        breaks = breaks[1::2]
-    return breaks
+    # Too many: merge the lowest bins (the narrowest, holding the fewest shades).
+    return breaks[max(0, len(breaks) - (classes - 1)):]
 
 
 def _format(result: Result, value: str) -> str:
@@ -160,11 +163,14 @@ def bin_labels(breaks: list[float], fmt: str, values: list[float]) -> list[str]:
     for low, high in zip(breaks, breaks[1:], strict=False):
         upper = _bound(high - 1, fmt) if whole else f"under {_bound(high, fmt)}"
         labels.append(f"{_bound(low, fmt)} to {upper}")
-    labels.append(f"{_bound(breaks[-1], fmt)} or more")
+    # A top bin holding only the highest value is named by it ("100%", not "or more").
+    top = _bound(breaks[-1], fmt)
+    labels.append(top if breaks[-1] == max(values) else f"{top} or more")
     return labels
 
 
-def _colour(breaks: list[float], labels: list[str], unit: str) -> tuple[dict, dict]:
+def _colour(breaks: list[float], labels: list[str], unit: str,
+            any_missing: bool) -> tuple[dict, dict]:
     """The bin of each shape (a calculate) and the colour encoding of the bins."""
     colours = [COLOURS[round(i * (len(COLOURS) - 1) / max(1, len(labels) - 1))]
                for i in range(len(labels))]
@@ -173,7 +179,8 @@ def _colour(breaks: list[float], labels: list[str], unit: str) -> tuple[dict, di
     calculate = {"calculate": f"!isValid(datum.map_value) ? '{NO_ROW}' : {cases}"
                               f"'{labels[-1]}'", "as": "map_bin"}
     colour = {"field": "map_bin", "type": "ordinal", "title": unit.capitalize(),
-              "scale": {"domain": [*labels, NO_ROW], "range": [*colours, NO_ROW_COLOUR]},
+              "scale": ({"domain": [*labels, NO_ROW], "range": [*colours, NO_ROW_COLOUR]}
+                        if any_missing else {"domain": labels, "range": colours}),
               "legend": {"orient": "right", "symbolType": "square", "symbolSize": 180,
                          "symbolStrokeColor": "#888888", "symbolStrokeWidth": 0.5}}
     return calculate, colour
@@ -216,7 +223,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     numbers = [r[value] for r in values if r.get(value) is not None]
     breaks = nice_breaks(numbers, whole=fmt == ",d")
     labels = bin_labels(breaks, fmt, numbers)
-    bin_field, colour = _colour(breaks, labels, unit)
+    bin_field, colour = _colour(breaks, labels, unit, bool(_missing(values)))
     transforms = [*_transforms(values, value, fmt, link), bin_field]
     encoding = {"tooltip": [{"field": "map_name", "type": "nominal", "title": "District"},
                             {"field": "map_shown", "type": "nominal",
@@ -227,7 +234,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     main = _panel(geo, transforms, colour, encoding, size=MAIN_SIZE,
                   projection={"type": "albersUsa"})
     main["layer"].append(_state_borders(geo_url))
-    insets = [_panel(geo, transforms, {**colour, "legend": None}, encoding, size=INSET_SIZE,
+    insets = [_panel(geo, transforms, colour, encoding, size=INSET_SIZE,
                      projection={"type": "mercator", "rotate": [-meridian, 0, 0]},
                      only=feature, title=name)
               for feature, name, meridian in INSETS]
@@ -240,6 +247,12 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     if not geo_url:
         spec["datasets"]["geo"] = spec["datasets"]["geo_states"] = topology()
     return spec
+
+
+def _missing(values: list[dict]) -> set[str]:
+    """The shapes no row of the result colours."""
+    drawn = {part for r in values for part in (r.get(KEY) or "").split("+")}
+    return set(district_ids()) - drawn
 
 
 def _scope_note(result: Result) -> str | None:
@@ -257,7 +270,6 @@ def _describe(result: Result, values: list[dict], value: str, fmt: str,
                     key=lambda r: r[value], reverse=True)
     top = ", ".join(f"{r.get('district_short_name') or r['district']} "
                     f"({_shown(r[value], fmt)})" for r in ranked[:3])
-    drawn = {part for r in values for part in (r.get(KEY) or "").split("+")}
-    missing = len(set(district_ids()) - drawn)
+    missing = len(_missing(values))
     return (f"A map of the 94 federal judicial districts coloured by {unit} in bins "
             f"({'; '.join(labels)}): highest {top}; {missing} district(s) with no row.")

@@ -146,10 +146,12 @@ def test_the_web_loads_the_shapes_from_the_static_copy(by_district):
 
 @pytest.mark.parametrize(("values", "whole", "expected"), [
     ([0, 3, 7, 12, 40, 300, 2197], True, [1, 10, 100, 1000]),
-    ([3, 50], True, [20, 40]),  # steps of 10 in (3, 50]: 10..50, every other kept
+    ([3, 50], True, [20, 30, 40, 50]),  # steps of 10 in (3, 50], the lowest merged
+    ([60, 300, 3000], True, [100, 300, 1000, 3000]),  # powers of ten: 2 bins; 1-3-10
+    ([1, 30, 321], True, [10, 30, 100, 300]),
     ([0, 1, 2], True, [1, 2]),  # whole counts: no bin "0.5 to 1"
     ([0.85, 0.9, 0.93, 1.0], False, [0.9, 0.95, 1.0]),
-    ([0.5, 0.7, 1.0], False, [0.7, 0.9]),
+    ([0.5, 0.7, 1.0], False, [0.7, 0.8, 0.9, 1.0]),
     ([5, 5, 5], True, []),
 ])
 def test_breaks_are_round(values, whole, expected):
@@ -161,6 +163,8 @@ def test_bin_labels_in_words():
         "under 10", "10 to 99", "100 or more"]
     assert maps.bin_labels([0.9, 0.95], ".1%", [0.8, 1.0]) == [
         "under 90%", "90% to under 95%", "95% or more"]
+    assert maps.bin_labels([0.9, 1.0], ".1%", [0.8, 1.0]) == [
+        "under 90%", "90% to under 100%", "100%"]
 
 
 def test_rate_map_shows_percents(chart_store, vega_lite_schema):
