@@ -9,6 +9,7 @@ Synthetic data is marked by the page or sheet around the chart: ``is_synthetic``
 """
 
 from crossings.charts.base import data_through, is_synthetic, partial_note
+from crossings.charts.maps import GEO_STATIC_URL, district_map
 from crossings.charts.render import to_png, to_svg, to_vega
 from crossings.charts.trends import (
     border_vs_rest,
@@ -18,6 +19,6 @@ from crossings.charts.trends import (
 )
 
 __all__ = [
-    "border_vs_rest", "data_through", "filings_by_charge", "immigration_share",
+    "GEO_STATIC_URL", "border_vs_rest", "district_map", "data_through", "filings_by_charge", "immigration_share",
     "is_synthetic", "partial_note", "single_trend", "to_png", "to_svg", "to_vega",
 ]
