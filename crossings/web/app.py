@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
 
 def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastAPI:
     """The app over ``store`` (default: the user's store), answering with ``engine``."""
-    from crossings.web import api, pages
+    from crossings.web import api, methodology_api, pages
 
     app = FastAPI(title="crossings", version=__version__,
                   description="Federal immigration prosecutions, counted by written rules; "
@@ -45,6 +45,7 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
     app.state.engine = engine
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(methodology_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
