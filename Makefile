@@ -40,10 +40,13 @@ lint: install-test
 docs: install
 	$(BIN)/python -m crossings.cli.docs > docs/cli.md
 	$(BIN)/python -c 'import json; from crossings.measures.meta import json_schema; print(json.dumps(json_schema(), indent=2, sort_keys=True))' > docs/meta.schema.json
+	$(BIN)/python -c 'from crossings.measures.methodology_docs import render_markdown as r; print(r(), end="")' > docs/methodology.md
 
 docs-check: install
 	$(BIN)/python -m crossings.cli.docs | diff -u docs/cli.md - || \
 	  (echo "docs/cli.md is stale: run 'make docs'"; exit 1)
+	$(BIN)/python -c 'from crossings.measures.methodology_docs import render_markdown as r; print(r(), end="")' | diff -u docs/methodology.md - || \
+	  (echo "docs/methodology.md is stale: run 'make docs'"; exit 1)
 
 test: install-test lint docs-check
 	$(BIN)/python -m pytest -q

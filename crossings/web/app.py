@@ -36,7 +36,7 @@ SECURITY_HEADERS = {
 
 def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastAPI:
     """The app over ``store`` (default: the user's store), answering with ``engine``."""
-    from crossings.web import api, apidocs, pages
+    from crossings.web import api, apidocs, methodology_api, pages
 
     app = FastAPI(title="crossings", version=__version__,
                   description="Federal immigration prosecutions, counted by written rules; "
@@ -48,6 +48,7 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
     app.include_router(api.router)
     app.include_router(apidocs.router)
     app.include_router(pages.router)
+    app.include_router(methodology_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BoundedQuery)
 
