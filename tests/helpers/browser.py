@@ -1,0 +1,240 @@
+"""The browser test harness: a real ``crossings serve`` on a free port and Playwright
+pages in Debian's headless chromium that record every console error and every
+request that would leave the server.
+
+Fixtures (made available to tests/web through its conftest):
+
+- ``served``: a :class:`Served` server over the session's ``web_store`` (session-wide);
+- ``browser``: one headless chromium for the session;
+- ``browser_page``: a fresh :class:`BrowserPage` per test (its own context, so no
+  cookie, cache or route leaks from one test to the next).
+
+Chromium is Debian's ``/usr/bin/chromium`` (``make system-packages`` installs it):
+Playwright's own ``playwright install`` downloads a browser build, which this
+project never does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: What this machine needs: no sandbox as root, no GPU, and nothing that phones home
+#: (updates, sync, field trials), so the only traffic is the page's own.
+CHROMIUM_ARGS = (
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)
+#: A cold start imports the web stack and opens the store: seconds, not minutes.
+READY_TIMEOUT_S = 60
+#: How long a test waits for the page's charts to draw.
+CHART_TIMEOUT_MS = 20_000
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: The path under the server's origin where tests route the vendored axe-core; the
+#: server itself never serves it (routed in the browser, so the page's CSP
+#: ``script-src 'self'`` stays in force while axe runs).
+AXE_ROUTE = "/__tests__/axe.min.js"
+#: Selector of a chart's container: the page's ``.chart`` or what vega-embed marks.
+CHART_SELECTOR = ".chart, .vega-embed"
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's pick for a bind to port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Served:
+    """A running ``crossings serve`` subprocess and where it answers."""
+
+    process: subprocess.Popen
+    base_url: str
+    stderr_path: Path
+
+    def stderr_tail(self, chars: int = 4000) -> str:
+        """The end of the server's stderr, for failure messages."""
+        text = self.stderr_path.read_text(errors="replace")
+        return text[-chars:]
+
+    def check_alive(self) -> None:
+        if self.process.poll() is not None:
+            raise AssertionError(f"crossings serve exited with {self.process.returncode}:\n"
+                                 f"{self.stderr_tail()}")
+
+
+def start_server(store: Path, log_folder: Path, env: dict | None = None,
+                 timeout: float = READY_TIMEOUT_S, args: tuple[str, ...] = ()) -> Served:
+    """Start ``crossings serve --store STORE --port <free port>`` and wait until it
+    answers (at most ``timeout`` seconds); raise with its stderr if it does not."""
+    port = free_port()
+    stderr_path = log_folder / f"serve-{port}.log"
+    with stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crossings", "serve", "--store", str(store),
+             "--host", "127.0.0.1", "--port", str(port), *args],
+            stdin=subprocess.DEVNULL, stdout=stderr, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})})
+    served = Served(process, f"http://127.0.0.1:{port}", stderr_path)
+    try:
+        wait_until_ready(served, timeout)
+    except BaseException:
+        stop_server(served)
+        raise
+    return served
+
+
+def wait_until_ready(served: Served, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        served.check_alive()
+        try:
+            answer = httpx.get(served.base_url + "/api/v1/openapi.json", timeout=2)
+            if answer.status_code == 200:
+                return
+            last = f"HTTP {answer.status_code}"
+        except httpx.HTTPError as error:
+            last = repr(error)
+        time.sleep(0.2)
+    raise AssertionError(f"crossings serve did not answer within {timeout:.0f} s ({last}):\n"
+                         f"{served.stderr_tail()}")
+
+
+def stop_server(served: Served) -> None:
+    """Stop the server: SIGTERM (uvicorn shuts down cleanly), SIGKILL after 10 s."""
+    if served.process.poll() is None:
+        served.process.terminate()
+        try:
+            served.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            served.process.kill()
+            served.process.wait(timeout=10)
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page bound to the served app, with what it recorded."""
+
+    page: object  # playwright.sync_api.Page
+    base_url: str
+    served: Served
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+
+    def goto(self, path: str, wait_for_charts: bool = True):
+        """Open ``path`` on the server; fail on an HTTP error; wait for its charts."""
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None and response.ok, (
+            f"GET {path}: HTTP {response.status if response else 'no response'}\n"
+            f"{self.served.stderr_tail()}")
+        if wait_for_charts:
+            self.wait_for_charts()
+        return response
+
+    def chart_states(self) -> list[dict]:
+        """Every chart container on the page: its id or class and whether it drew."""
+        return self.page.eval_on_selector_all(CHART_SELECTOR, """els => els
+            .filter(el => !el.parentElement.closest('.chart, .vega-embed'))
+            .map(el => ({name: el.id || el.className,
+                         drawn: !!el.querySelector('svg, canvas')}))""")
+
+    def wait_for_charts(self, timeout_ms: int = CHART_TIMEOUT_MS) -> None:
+        """Wait until every chart container holds an svg or a canvas (bounded)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_function(
+                """sel => [...document.querySelectorAll(sel)]
+                     .filter(el => !el.parentElement.closest(sel))
+                     .every(el => el.querySelector('svg, canvas'))""",
+                arg=CHART_SELECTOR, timeout=timeout_ms)
+
+    def assert_clean(self) -> None:
+        """No console error, no uncaught exception, no request leaving the server."""
+        assert not self.console_errors, "console errors:\n" + "\n".join(self.console_errors)
+        assert not self.outside_requests, ("requests outside the server:\n"
+                                           + "\n".join(self.outside_requests))
+
+    def run_axe(self) -> list[dict]:
+        """axe-core's violations on the current page (axe routed in from the vendored
+        copy under the server's origin, so the page's CSP need not be relaxed)."""
+        self.page.add_script_tag(url=self.base_url + AXE_ROUTE)
+        return self.page.evaluate("""async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }""")
+
+
+def record(page, base_url: str, served: Served) -> BrowserPage:
+    """Wrap ``page``: console errors and uncaught exceptions recorded, every request
+    whose URL is not on the server recorded and aborted (so none leaves)."""
+    recorded = BrowserPage(page, base_url, served)
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            recorded.console_errors.append(f"{message.text} ({location.get('url', '')})")
+
+    def on_request(route) -> None:
+        url = route.request.url
+        if url == base_url + AXE_ROUTE:
+            route.fulfill(path=str(AXE), content_type="text/javascript")
+        elif url == base_url or url.startswith(base_url + "/"):
+            route.continue_()
+        else:
+            recorded.outside_requests.append(f"{route.request.method} {url}")
+            route.abort("blockedbyclient")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: recorded.console_errors.append(f"uncaught: {error}"))
+    page.route("**/*", on_request)
+    return recorded
+
+
+@pytest.fixture(scope="session")
+def served(web_store, tmp_path_factory):
+    """A real ``crossings serve`` over the session's demo store, on a free port."""
+    server = start_server(web_store, tmp_path_factory.mktemp("serve"))
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, launched once for the session."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} not found: `make system-packages` installs Debian's "
+                           "chromium (never `playwright install`)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser, served):
+    """A fresh page (own context) on the served app, recording console errors and
+    outside requests. Desktop-sized; a test may ``page.set_viewport_size`` first."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        yield record(context.new_page(), served.base_url, served)
+    finally:
+        context.close()
