@@ -46,6 +46,18 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_ROUTE = "/__tests__/axe.min.js"
 #: Selector of a chart's container: the page's ``.chart`` or what vega-embed marks.
 CHART_SELECTOR = ".chart, .vega-embed"
+#: Marks every element a keyboard user should reach with Tab (visible, enabled, not
+#: tabindex=-1) with its index, and returns their opening tags.
+MARK_FOCUSABLE = """() => {
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, '
+        + 'summary, iframe, [contenteditable=""], [contenteditable=true], [tabindex]';
+    const visible = el => el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]');
+    return [...document.querySelectorAll(selector)]
+        .filter(el => !el.disabled && el.tabIndex >= 0 && visible(el))
+        .map((el, i) => { el.dataset.tabProbe = String(i);
+                          return el.outerHTML.slice(0, 120); });
+}"""
 
 
 def free_port() -> int:
@@ -160,6 +172,22 @@ class BrowserPage:
                      .filter(el => !el.parentElement.closest(sel))
                      .every(el => el.querySelector('svg, canvas'))""",
                 arg=CHART_SELECTOR, timeout=timeout_ms)
+
+    def unreachable_by_tab(self) -> list[str]:
+        """The controls that pressing Tab never focuses (each control once, then a few
+        more presses to come round past the browser's own stops)."""
+        controls = self.page.evaluate(MARK_FOCUSABLE)
+        reached = set()
+        for _ in range(len(controls) + 3):
+            self.page.keyboard.press("Tab")
+            reached.add(self.page.evaluate(
+                "() => document.activeElement?.dataset?.tabProbe ?? null"))
+        return [html for index, html in enumerate(controls) if str(index) not in reached]
+
+    def widths(self) -> dict:
+        """The document's scroll width and its visible width, in CSS pixels."""
+        return self.page.evaluate("() => { const s = document.scrollingElement; "
+                                  "return {scroll: s.scrollWidth, client: s.clientWidth}; }")
 
     def assert_clean(self) -> None:
         """No console error, no uncaught exception, no request leaving the server."""

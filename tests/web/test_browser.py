@@ -30,19 +30,6 @@ PATHS = page_paths()
 PHONE = {"width": 390, "height": 844}
 #: What axe reports that a page must never have.
 BLOCKING_IMPACTS = ("serious", "critical")
-#: Elements a keyboard user can reach with Tab (visible, enabled, not tabindex=-1).
-FOCUSABLE = """() => {
-    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, '
-        + 'summary, iframe, [contenteditable=""], [contenteditable=true], [tabindex]';
-    const visible = el => el.getClientRects().length > 0
-        && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]');
-    return [...document.querySelectorAll(selector)]
-        .filter(el => !el.disabled && el.tabIndex >= 0 && visible(el))
-        .map((el, i) => { el.dataset.tabProbe = String(i);
-                          return el.outerHTML.slice(0, 120); });
-}"""
-
-
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "index"
 
@@ -59,16 +46,7 @@ def test_the_page_loads_cleanly_and_every_chart_draws(browser_page, path, tmp_pa
 @pytest.mark.parametrize("path", PATHS)
 def test_tab_reaches_every_control(browser_page, path):
     browser_page.goto(path)
-    page = browser_page.page
-    controls = page.evaluate(FOCUSABLE)
-    reached = set()
-    # Each control once, then a few more presses to come round past the browser's chrome.
-    for _ in range(len(controls) + 3):
-        page.keyboard.press("Tab")
-        probe = page.evaluate("() => document.activeElement?.dataset?.tabProbe ?? null")
-        if probe is not None:
-            reached.add(int(probe))
-    missed = [html for index, html in enumerate(controls) if index not in reached]
+    missed = browser_page.unreachable_by_tab()
     assert not missed, f"{path}: Tab never reaches:\n" + "\n".join(missed)
     browser_page.assert_clean()
 
@@ -78,9 +56,7 @@ def test_a_phone_wide_screen_does_not_scroll_sideways(browser_page, path, tmp_pa
     browser_page.page.set_viewport_size(PHONE)
     browser_page.goto(path)
     browser_page.page.screenshot(path=tmp_path / f"{slug(path)}-phone.png", full_page=True)
-    width = browser_page.page.evaluate(
-        "() => { const s = document.scrollingElement; "
-        "return {scroll: s.scrollWidth, client: s.clientWidth}; }")
+    width = browser_page.widths()
     assert width["scroll"] <= width["client"], (
         f"{path} at {PHONE['width']} px scrolls sideways: {width}")
     browser_page.assert_clean()

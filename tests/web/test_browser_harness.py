@@ -1,6 +1,6 @@
 """The browser harness catches what it is there to catch: a console error, an
 uncaught exception, a request leaving the server (aborted, so it never goes), an
-undrawn chart and an axe violation; and the server it starts is a real process."""
+undrawn chart, an axe violation, a keyboard trap and a page wider than the screen; and the server it starts is a real process."""
 
 from __future__ import annotations
 
@@ -58,3 +58,18 @@ def test_an_undrawn_chart_and_an_axe_violation_are_seen(browser_page):
     violations = {v["id"]: v["impact"] for v in browser_page.run_axe()}
     assert violations.get("image-alt") == "critical"
     assert violations.get("label") == "critical"
+
+
+def test_a_keyboard_trap_leaves_controls_unreachable_by_tab(browser_page):
+    browser_page.page.set_content("""<button>one</button>
+        <input aria-label="trap" onkeydown="if (event.key === 'Tab') event.preventDefault()">
+        <a href="#x">three</a>""")
+    missed = browser_page.unreachable_by_tab()
+    assert len(missed) == 1 and missed[0].startswith("<a ")
+
+
+def test_a_page_wider_than_the_screen_is_seen(browser_page):
+    browser_page.page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.page.set_content('<div style="width: 600px">wide</div>')
+    width = browser_page.widths()
+    assert width["client"] == 390 and width["scroll"] == 600 + 8
