@@ -22,12 +22,14 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 # Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files,
-# unzip checks the zips the sample writer makes.
+# unzip checks the zips the sample writer makes, chromium runs the browser tests
+# (Playwright drives Debian's build: never `playwright install`).
 system-packages:
 	@missing=""; \
 	command -v 7z >/dev/null || missing="$$missing p7zip-full"; \
 	command -v readstat >/dev/null || missing="$$missing readstat"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

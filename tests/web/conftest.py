@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+# The browser harness: a real `crossings serve` over web_store and Playwright pages.
+from helpers.browser import browser, browser_page, served  # noqa: F401
+
 from crossings.demo import run_demo
 from crossings.web import create_app
 
