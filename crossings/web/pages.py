@@ -1,14 +1,205 @@
-"""The pages: server-rendered, each with its data one click away as CSV and JSON."""
+"""The pages: server-rendered, each with its data one click away as CSV and JSON.
+
+Every page is a GET form over its filters, so its URL is its permalink; with
+``?format=json`` it answers as its JSON twin (each chart's API calls and the
+numbers it drew). Numbers come from ``page_data`` (the API's own function),
+charts from ``crossings.charts``; templates in ``templates/``, one script
+(``static/app.js``) and no inline script, as the Content Security Policy asks.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from crossings.errors import CrossingsError, InvalidRequest
+from crossings.measures.charges import IMMIGRATION
+from crossings.measures.meta import RULES_VERSION, citation
+from crossings.sources import SOURCES
+from crossings.version import __version__
+from crossings.web import page_data, page_views
+from crossings.web.page_filters import (
+    BORDER_NAMES,
+    SOURCE_NAMES,
+    Filters,
+    charge_choices,
+    district_choices,
+)
 
 router = APIRouter()
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+#: The scripts every page loads before app.js (vendored, served from the package).
+VENDOR_SCRIPTS = ()
+
+ALL = ("from_year", "to_year", "district", "charge", "border", "source")
 
 
-@router.get("/", response_class=HTMLResponse)
-def overview() -> str:
-    """Skeleton: filled in by the pages work."""
-    return "<!doctype html><title>crossings</title><h1>crossings</h1>"
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    label: str
+    view: Callable
+    fields: tuple[str, ...]  # the filters the page offers
+    intro: str = ""
+
+
+SPECS = (
+    PageSpec("/", "Overview", page_views.overview, ALL),
+    PageSpec("/districts", "Districts", page_views.districts, ALL),
+    PageSpec("/charges", "Charges", page_views.charges,
+             ("from_year", "to_year", "district", "border", "source"),
+             "Illegal entry (8 U.S.C. 1325), illegal re-entry (1326) and smuggling (1324) "
+             "side by side: how many, how charges change between filing and the end of a "
+             "case, and the prison terms imposed."),
+    PageSpec("/speed", "Speed", page_views.speed,
+             ("from_year", "to_year", "district", "charge", "border"),
+             "How long a case takes from filing to disposition (court file), and how many "
+             "are over within a day: the mark of mass hearings such as Operation Streamline."),
+    PageSpec("/sources", "Two sources", page_views.sources,
+             ("from_year", "to_year", "district", "charge")),
+    PageSpec("/context", "Context", page_views.context, ("from_year", "to_year", "source")),
+    PageSpec("/methodology", "Methodology", page_views.methodology, ()),
+)
+#: The page paths (the generic browser tests visit each).
+PAGES: tuple[str, ...] = tuple(spec.path for spec in SPECS)
+#: Page parameters beyond the filters (kept in the permalink and the nav).
+PAGE_PARAMS = {"/districts": ("measure",), "/context": ("halt", "share_served")}
+
+
+def _route(spec: PageSpec):
+    def page(request: Request) -> Response:
+        return serve(request, spec)
+
+    page.__name__ = f"page_{spec.label.lower().replace(' ', '_')}"
+    page.__doc__ = f"The {spec.label} page (HTML; ``?format=json`` for its JSON twin)."
+    return page
+
+
+for _spec in SPECS:
+    router.add_api_route(_spec.path, _route(_spec), methods=["GET"],
+                         response_class=HTMLResponse, include_in_schema=False)
+
+
+def serve(request: Request, spec: PageSpec) -> Response:
+    """The page as HTML, or as JSON with ``?format=json``; a bad filter is a 4xx naming it."""
+    query = request.query_params
+    fmt = (query.get("format") or "html").strip().lower()
+    state = request.app.state
+    try:
+        if fmt not in ("html", "json"):
+            raise InvalidRequest(f"unknown format {fmt!r}; expected one of: html, json")
+        filters = Filters.from_query(query, spec.fields)
+        view = spec.view(state, filters, query)
+    except CrossingsError as exc:
+        status = status_of(exc)
+        if fmt == "json":
+            return JSONResponse({"error": exc.to_dict()}, status_code=status)
+        view = page_views.View("Not available", "base.html")
+        return render(request, spec, Filters(), view, error=exc.to_dict(), status=status)
+    if fmt == "json":
+        return JSONResponse(_finite(twin(request, spec, filters, view)))
+    return render(request, spec, filters, view)
+
+
+def status_of(exc: CrossingsError) -> int:
+    """The status the API gives the same error (app.py's handler)."""
+    return 400 if exc.exit_code == 2 else 404 if "NotFound" in type(exc).__name__ else 503
+
+
+def page_query(request: Request, spec: PageSpec, filters: Filters) -> str:
+    """The page's query string: its filters and its own parameters, nothing else."""
+    own = [(k, v) for k in PAGE_PARAMS.get(spec.path, ())
+           for v in request.query_params.getlist(k) if v]
+    return urlencode([*filters.given().items(), *own])
+
+
+def twin(request: Request, spec: PageSpec, filters: Filters, view) -> dict:
+    """The page as data: its filters, its figures and each block's API calls and rows."""
+    query = page_query(request, spec, filters)
+    return {"page": spec.path, "title": view.title,
+            "permalink": spec.path + (f"?{query}" if query else ""),
+            "filters": filters.given(), **view.extra,
+            "blocks": [b.as_json() for b in view.blocks]}
+
+
+def _finite(value):
+    """JSON has no NaN: a float that is not a number goes out as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def render(request: Request, spec: PageSpec, filters: Filters, view, *, error=None,
+           status: int = 200) -> Response:
+    query = page_query(request, spec, filters)
+    permalink = spec.path + (f"?{query}" if query else "")
+    loaded = loaded_sources(request.app.state)
+    metas = [b.result.meta for b in view.blocks]
+    context = {
+        "title": view.title, "path": spec.path, "intro": spec.intro,
+        "nav": nav(spec, filters), "fields": spec.fields, "filters": filters,
+        "blocks": view.blocks, "extra": view.extra, "error": error,
+        "permalink": permalink, "json_url": f"{spec.path}?{query}{'&' if query else ''}format=json",
+        "back_query": urlencode({k: v for k, v in filters.given().items() if k != "district"}),
+        "years": sorted({y for m in metas for y in m.years_covered}),
+        "partial_years": {y for m in metas for y in m.partial_years},
+        "district_choices": district_choices(), "charge_choices": charge_choices(),
+        "border_choices": tuple(BORDER_NAMES.items()),
+        "source_choices": tuple((s["name"], SOURCE_NAMES[s["name"]]) for s in loaded),
+        "immigration": IMMIGRATION, "loaded": loaded,
+        "synthetic": any(s["synthetic"] for s in loaded),
+        "rules_version": RULES_VERSION, "tool_version": __version__,
+        "vendor_scripts": VENDOR_SCRIPTS,
+    }
+    return TEMPLATES.TemplateResponse(request, view.template, context, status_code=status)
+
+
+def nav(current: PageSpec, filters: Filters) -> list[dict]:
+    """The nav's links, each carrying the filters its page offers (so a year range chosen
+    on one page stays on the next)."""
+    items = []
+    for spec in SPECS:
+        carried = urlencode({k: v for k, v in filters.given().items() if k in spec.fields})
+        items.append({"label": spec.label, "current": spec.path == current.path,
+                      "href": spec.path + (f"?{carried}" if carried else "")})
+    return items
+
+
+def loaded_sources(state) -> list[dict]:
+    """Each loaded source's latest release: its citation, data as of and files."""
+    latest: dict[str, dict] = {}
+    for record in page_data.loaded(state):
+        latest[record["source"]] = record  # the manifest lists releases oldest first
+    return [{"name": name, "title": SOURCES[name].title, "release": r.get("release"),
+             "release_label": r.get("release") if SOURCES[name].monthly_releases else None,
+             "data_as_of": r.get("data_as_of"), "synthetic": bool(r.get("synthetic")),
+             "files": r.get("files", []), "citation": citation(name, r)}
+            for name, r in sorted(latest.items()) if name in SOURCES]
+
+
+def _count(value) -> str:
+    return "" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def _signed(value) -> str:
+    return "" if value is None else ("+" if value > 0 else "−" if value < 0 else "±") + \
+        _count(abs(value))
+
+
+def _signed_pct(value) -> str:
+    return "" if value is None else ("+" if value > 0 else "−" if value < 0 else "±") + \
+        f"{abs(value):.1%}"
+
+
+TEMPLATES.env.filters.update(count=_count, signed=_signed, signed_pct=_signed_pct)

@@ -1,0 +1,259 @@
+"""What each page shows: its blocks (API calls, charts) and figures, from its filters.
+
+A view takes the app's state and the reader's :class:`Filters` (and the page's
+own fields) and returns a :class:`View`; ``pages.py`` renders it as HTML or as
+its JSON twin. Views never compute a number themselves: every figure is a
+value of a result from ``page_data.run`` (the API's own function).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from crossings.errors import InvalidRequest
+from crossings.measures.charges import IMMIGRATION
+from crossings.measures.query import choose
+from crossings.web import page_charts as charts
+from crossings.web import page_data
+from crossings.web.page_blocks import ApiCall, Block, make_block
+from crossings.web.page_filters import CHARGE_NAMES, Filters, district_name
+
+#: The three charges the project is about, in statute order.
+MAIN_CHARGES = ("illegal_entry", "illegal_reentry", "alien_smuggling")
+#: The what-if's charges until the reader picks others.
+DEFAULT_HALT = ("illegal_entry", "illegal_reentry")
+#: What the district map can be coloured by: measure -> (its value column, words).
+MAP_MEASURES = {
+    "filings": ("defendants", "defendants filed"),
+    "terminations": ("defendants", "defendants whose cases ended"),
+    "convictions": ("defendants", "defendants convicted"),
+    "prison_years": ("prison_years", "years of prison imposed"),
+}
+
+
+@dataclass
+class View:
+    title: str
+    template: str
+    blocks: list[Block] = field(default_factory=list)
+    #: Anything else the template shows (headline figures, notes), also in the JSON twin.
+    extra: dict = field(default_factory=dict)
+
+
+def charges_of(filters: Filters) -> str:
+    """The charge filter as API text: the reader's charge, else the immigration charges."""
+    return filters.charge or ",".join(IMMIGRATION)
+
+
+def charge_words(filters: Filters) -> str:
+    return CHARGE_NAMES[filters.charge] if filters.charge else "immigration charges"
+
+
+def call(name: str, filters: Filters, **params) -> ApiCall:
+    """``measures/name`` with the page's filters (``None`` drops one) and ``params``."""
+    merged = {**filters.where(), "charge": charges_of(filters), **params}
+    return ApiCall(f"measures/{name}", {k: v for k, v in merged.items() if v is not None})
+
+
+def block(state, block_id: str, title: str, api: ApiCall, chart=None, **kwargs) -> Block:
+    return make_block(block_id, title, api, page_data.run(state, api), chart, **kwargs)
+
+
+# --- Overview ------------------------------------------------------------------------
+def overview(state, filters: Filters, query) -> View:
+    by_charge = call("filings", filters, by="fiscal_year,charge", change="true")
+    total = call("filings", filters, by="fiscal_year", change="true")
+    blocks = [
+        block(state, "by-charge", f"Filings by charge ({charge_words(filters)})", by_charge,
+              lambda r: charts.bars(r, "defendants", "charge", title="Filings by charge"),
+              lede="Defendants filed each fiscal year, stacked by the charge category of "
+                   "the lead charge."),
+        block(state, "border", "Southwest border districts against the rest",
+              call("filings", filters, by="fiscal_year,border", border=None),
+              lambda r: charts.lines(r, "defendants", "border", title="By border"),
+              lede="The five districts on the Mexican border (southern California, "
+                   "Arizona, New Mexico, western and southern Texas) against every other."),
+        block(state, "share", "Immigration's share of all federal criminal filings",
+              call("filings", filters, by="fiscal_year,charge_group", charge=None,
+                   share="true"),
+              lambda r: charts.lines(r, "share", "charge_group", title="Share"),
+              lede="Each year's filings split into immigration, every other federal "
+                   "charge, and charges that cannot be read."),
+    ]
+    total_block = block(state, "total", f"All {charge_words(filters)}", total,
+                        lambda r: charts.bars(r, "defendants", title="Filings"))
+    figures = [headline(f"All {charge_words(filters)}", total_block.result.to_pylist(),
+                        total_block.result.meta)]
+    if not filters.charge:
+        rows = blocks[0].result.to_pylist()
+        figures += [headline(CHARGE_NAMES[c], [r for r in rows if r["charge"] == c],
+                             blocks[0].result.meta) for c in MAIN_CHARGES]
+    return View("Overview", "overview.html", [total_block, *blocks],
+                {"headline": [f for f in figures if f], "headline_api": total.url()})
+
+
+def headline(label: str, rows: list[dict], meta) -> dict | None:
+    """The latest full year's figure with its changes, and the partial year's so far."""
+    partial = set(meta.partial_years)
+    full = [r for r in rows if r["fiscal_year"] not in partial]
+    if not full:
+        return None
+    latest = max(full, key=lambda r: r["fiscal_year"])
+    after = [r for r in rows if r["fiscal_year"] in partial
+             and r["fiscal_year"] > latest["fiscal_year"]]
+    return {"label": label, "year": latest["fiscal_year"], "value": latest["defendants"],
+            "changes": [{"years": back, "from_year": latest["fiscal_year"] - back,
+                         "change": latest[f"change_{back}y"],
+                         "change_pct": latest[f"change_{back}y_pct"]} for back in (1, 5)],
+            "partial": ({"year": after[-1]["fiscal_year"], "value": after[-1]["defendants"],
+                         "data_as_of": meta.data_as_of} if after else None)}
+
+
+# --- Districts -------------------------------------------------------------------------
+def districts(state, filters: Filters, query) -> View:
+    if filters.district:
+        return district_profile(state, filters)
+    chosen = choose("map measure", query.get("measure") or "filings", tuple(MAP_MEASURES))
+    value, words = MAP_MEASURES[chosen]
+    by_district = call(chosen, filters, by="district")
+    top = call(chosen, filters, by="district", sort=f"-{value}", top="15")
+    blocks = [
+        block(state, "map", f"Districts by {words}", by_district,
+              lambda r: charts.bars(r, value, x="district_short_name", title="Districts"),
+              lede="Click a district (or pick it from the list above) for its profile."),
+        block(state, "top", f"The 15 districts with the most {words}", top,
+              lambda r: charts.bars(r, value, x="district_short_name", title="Top 15")),
+    ]
+    return View("Districts", "districts.html", blocks,
+                {"map_measure": chosen, "map_measures": {k: v[1] for k, v in
+                                                          MAP_MEASURES.items()}})
+
+
+def district_profile(state, filters: Filters) -> View:
+    name = district_name(filters.district)
+    court = replace(filters, source="idb")
+    only_court = "" if filters.source == "idb" else " (court file only: LIONS has no such measure)"
+    national = call("filings", filters, by="fiscal_year,district", share="true",
+                    district=None)
+    share = page_data.run(state, national)
+    blocks = [
+        block(state, "trend", f"Filings in {name}", call("filings", filters,
+              by="fiscal_year,charge"),
+              lambda r: charts.bars(r, "defendants", "charge", title="Filings")),
+        block(state, "outcomes", f"Outcomes{only_court}",
+              call("dispositions", court, by="fiscal_year"),
+              lambda r: charts.bars(r, "defendants", "disposition", title="Outcomes"),
+              lede="Defendants whose cases ended, by final disposition."),
+        block(state, "sentences", "Prison terms", call("sentences", filters, by="fiscal_year"),
+              lambda r: charts.lines(r, "median_prison_months", title="Median prison term"),
+              lede="Median prison term in months of the defendants convicted each year."),
+        block(state, "speed", f"Speed{only_court}", call("speed", court, by="fiscal_year"),
+              lambda r: charts.lines(r, "median_days", title="Median days"),
+              lede="Days from filing to disposition."),
+        make_block("share", f"{name}'s share of the national total", national, share,
+                   lambda r: charts.lines(r, "share", title="Share of the nation"),
+                   rows=[r for r in share.to_pylist() if r["district"] == filters.district]),
+    ]
+    return View(name, "district.html", blocks, {"district": filters.district,
+                                                 "district_name": name})
+
+
+# --- Charges, Speed ------------------------------------------------------------------------
+def charges(state, filters: Filters, query) -> View:
+    court = replace(filters, source="idb")
+    main = ",".join(MAIN_CHARGES)
+    blocks = [
+        block(state, "trends", "Illegal entry, re-entry and smuggling",
+              call("filings", filters, by="fiscal_year,charge", charge=main),
+              lambda r: charts.lines(r, "defendants", "charge", title="Trends"),
+              lede="Defendants filed under 8 U.S.C. 1325, 1326 and 1324 each fiscal year."),
+        block(state, "plea-down", "From the charge at filing to the charge at the end",
+              call("plea_down", court),
+              lambda r: charts.bars(r, "defendants", "termination_charge", x="filing_charge",
+                                    title="Plea-down"),
+              lede="Terminated defendants by the charge they were filed under and the charge "
+                   "they left court with (court file)."),
+        block(state, "brackets", "Sentence brackets",
+              call("sentences", filters, by="charge,sentence_bracket", share="true"),
+              lambda r: charts.bars(r, "share", "sentence_bracket", x="charge",
+                                    title="Brackets"),
+              lede="Convicted defendants by the prison term imposed, within each charge."),
+    ]
+    return View("Charges", "charges.html", blocks)
+
+
+def speed(state, filters: Filters, query) -> View:
+    blocks = [
+        block(state, "by-year", "Days from filing to disposition",
+              call("speed", filters, by="fiscal_year"),
+              lambda r: charts.lines(r, "median_days", title="Median days")),
+        block(state, "within-a-day", "Disposed of within a day",
+              call("speed", filters, by="fiscal_year,charge"),
+              lambda r: charts.lines(r, "share_within_1_day", "charge", title="Within a day")),
+    ]
+    return View("Speed", "speed.html", blocks)
+
+
+# --- Two sources ----------------------------------------------------------------------------
+def sources(state, filters: Filters, query) -> View:
+    loaded = {r["source"] for r in page_data.loaded(state)}
+    if "lions" not in loaded:
+        return View("Two sources", "sources.html", [], {"lions_loaded": False})
+    where = {k: v for k, v in filters.where().items() if k != "border" and k != "source"}
+    by_year = ApiCall("reconcile", {**where, "by": "fiscal_year"})
+    itemised = ApiCall("reconcile", {**where, "by": "fiscal_year,charge"})
+    blocks = [
+        block(state, "by-year", "Court file against prosecutors' data", by_year,
+              lambda r: charts.lines(r, "court_file", title="Both sources")),
+        block(state, "itemised", "The differences, itemised", itemised, None),
+    ]
+    return View("Two sources", "sources.html", blocks, {"lions_loaded": True})
+
+
+# --- Context ----------------------------------------------------------------------------
+def context(state, filters: Filters, query) -> View:
+    given = [c for text in query.getlist("halt") for c in text.split(",") if c.strip()]
+    halt = [choose("charge", c, IMMIGRATION) for c in given or DEFAULT_HALT]
+    share_served = _share_served(query.get("share_served"))
+    years = {k: str(v) for k, v in (("from_year", filters.from_year),
+                                     ("to_year", filters.to_year)) if v}
+    source = {"source": filters.source} if filters.source != "idb" else {}
+    per = ApiCall("measures/per_apprehension", {**years, "by": "fiscal_year"})
+    cost = ApiCall("measures/prison_cost", {**years, **source, "charge": ",".join(IMMIGRATION)})
+    what_if = ApiCall("scenario", {"halt": ",".join(halt), **years, **source,
+                                   "share_served": share_served})
+    blocks = [
+        block(state, "per-apprehension", "Prosecutions per apprehension", per,
+              lambda r: charts.lines(r, "filings_per_1000", title="Per 1,000")),
+        block(state, "prison-cost", "Prison years and their cost", cost,
+              lambda r: charts.bars(r, "cost_usd", title="Cost")),
+        block(state, "scenario", "What if these prosecutions stopped?", what_if, None),
+    ]
+    return View("Context", "context.html", blocks,
+                {"halt": halt, "share_served": share_served})
+
+
+def _share_served(text: str | None) -> str:
+    if not text:
+        return "1.0"
+    try:
+        share = float(text)
+    except ValueError:
+        raise InvalidRequest(f"share_served must be a fraction from 0 to 1, not {text!r}"
+                             ) from None
+    if not 0 < share <= 1:
+        raise InvalidRequest(f"share_served must be more than 0 and at most 1, not {share}")
+    return str(share)
+
+
+# --- Methodology ----------------------------------------------------------------------------
+def methodology(state, filters: Filters, query) -> View:
+    """PLACEHOLDER rules until the methodology helper's library function lands."""
+    from crossings.measures.query import MEASURES
+    from crossings.sources import SOURCES
+
+    rules = [{"id": m.name, "title": m.name, "text": [m.summary]} for m in MEASURES.values()]
+    coverage = [{"source": s.name, "title": s.title, "gaps": list(s.coverage)}
+                for s in SOURCES.values()]
+    return View("Methodology", "methodology.html", [],
+                {"rules": rules, "caveats": [], "coverage": coverage})

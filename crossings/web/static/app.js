@@ -1,0 +1,109 @@
+/* crossings pages: draws each chart from its spec block, and submits the filter form on
+ * change so the address (the permalink) always holds the filters shown.
+ * No inline script, no eval: Vega runs with its expression interpreter (CSP). */
+(function () {
+  "use strict";
+
+  var EMBED_OPTIONS = {
+    actions: false,
+    renderer: "svg",
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true }
+  };
+
+  function readSpec(id) {
+    var holder = document.getElementById(id);
+    return holder ? JSON.parse(holder.textContent) : null;
+  }
+
+  function clickedValue(item, field) {
+    var datum = item && item.datum;
+    if (!datum) { return null; }
+    if (datum[field] !== undefined) { return datum[field]; }
+    if (datum.properties && datum.properties[field] !== undefined) {
+      return datum.properties[field];
+    }
+    return null;
+  }
+
+  /* A chart marked data-click-param opens the page for the clicked value (the map: a
+   * district's profile), keeping the other filters. */
+  function followClicks(element, view) {
+    var param = element.getAttribute("data-click-param");
+    var field = element.getAttribute("data-click-field") || param;
+    if (!param) { return; }
+    view.addEventListener("click", function (event, item) {
+      var value = clickedValue(item, field);
+      if (value === null || value === "") { return; }
+      var url = new URL(window.location.href);
+      url.searchParams.set(param, value);
+      url.hash = "";
+      window.location.assign(url.toString());
+    });
+  }
+
+  function drawCharts() {
+    var charts = document.querySelectorAll("[data-spec]");
+    if (!charts.length) { return; }
+    if (typeof window.vegaEmbed !== "function" || !window.vega) {
+      charts.forEach(function (element) {
+        element.classList.add("not-drawn");
+        element.textContent = "The chart needs the Vega scripts, which did not load; " +
+          "the table below has its numbers.";
+      });
+      return;
+    }
+    var options = Object.assign({}, EMBED_OPTIONS, {
+      ast: true,
+      expr: window.vega.expressionInterpreter
+    });
+    charts.forEach(function (element) {
+      var spec = readSpec(element.getAttribute("data-spec"));
+      if (!spec) { return; }
+      window.vegaEmbed(element, spec, options).then(function (result) {
+        element.classList.add("drawn");
+        followClicks(element, result.view);
+      }).catch(function (error) {
+        element.classList.add("not-drawn");
+        element.textContent = "The chart could not be drawn (" + error.message +
+          "); the table below has its numbers.";
+      });
+    });
+  }
+
+  /* Empty fields are left out of the address, so a permalink names only what was chosen. */
+  function dropEmptyFields(form) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && field.value === "" && !field.disabled) { field.disabled = true; }
+    });
+  }
+
+  function autoSubmit() {
+    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+      form.addEventListener("submit", function () { dropEmptyFields(form); });
+      form.addEventListener("change", function (event) {
+        if (event.target && event.target.type === "number") { return; }
+        if (typeof form.requestSubmit === "function") { form.requestSubmit(); }
+        else { dropEmptyFields(form); form.submit(); }
+      });
+    });
+  }
+
+  /* Back from the next page, the form is shown as it was left: fields enabled again. */
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-autosubmit] [disabled]").forEach(function (field) {
+      field.disabled = false;
+    });
+  });
+
+  function start() {
+    autoSubmit();
+    drawCharts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
