@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import CATEGORIES
+from crossings.measures.labels import district_label
 from crossings.measures.query import BORDERS, choose, resolve_district
 from crossings.measures.vocabulary import CHARGE_LABELS, vocabulary
 from crossings.sources import SOURCES
@@ -113,7 +114,8 @@ def _state_order(name: str) -> tuple[str, str]:
 
 
 def district_name(code: str | None) -> str:
-    return dict(district_choices()).get(code or "", "All districts")
+    """"Southern District of Texas" for ``41``; "All districts" for none."""
+    return district_label(code, "name") if code else "All districts"
 
 
 def charge_choices() -> tuple[tuple[str, str, str], ...]:

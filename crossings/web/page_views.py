@@ -80,16 +80,16 @@ def overview(state, filters: Filters, query) -> View:
               lede="Each year's filings split into immigration, every other federal "
                    "charge, and charges that cannot be read."),
     ]
-    total_block = block(state, "total", f"All {charge_words(filters)}", total,
-                        lambda r: charts.bars(r, "defendants", title="Filings"))
-    figures = [headline(f"All {charge_words(filters)}", total_block.result.to_pylist(),
-                        total_block.result.meta)]
+    totals = page_data.run(state, total)
+    figures = [headline(f"All {charge_words(filters)}", totals.to_pylist(), totals.meta)]
     if not filters.charge:
         rows = blocks[0].result.to_pylist()
         figures += [headline(CHARGE_NAMES[c], [r for r in rows if r["charge"] == c],
                              blocks[0].result.meta) for c in MAIN_CHARGES]
-    return View("Overview", "overview.html", [total_block, *blocks],
-                {"headline": [f for f in figures if f], "headline_api": total.url()})
+    return View("Overview", "overview.html", blocks,
+                {"headline": [f for f in figures if f],
+                 "headline_api": {"json": total.url(), "csv": total.url("csv"),
+                                  "by_charge": by_charge.url()}})
 
 
 def headline(label: str, rows: list[dict], meta) -> dict | None:

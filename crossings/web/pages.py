@@ -35,8 +35,10 @@ from crossings.web.page_filters import (
 
 router = APIRouter()
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-#: The scripts every page loads before app.js (vendored, served from the package).
-VENDOR_SCRIPTS = ()
+#: The scripts every page loads before app.js, in this order (vendored in static/vendor/:
+#: vega-interpreter adds ``vega.expressionInterpreter``; vega-embed needs vega-lite).
+VENDOR_SCRIPTS = tuple(f"/static/vendor/{name}.min.js" for name in (
+    "vega", "vega-interpreter", "vega-lite", "vega-embed"))
 
 ALL = ("from_year", "to_year", "district", "charge", "border", "source")
 
