@@ -124,9 +124,10 @@ def make_block(block_id: str, title: str, call: ApiCall, result: Result,
 
 
 def fit_to_container(spec: dict) -> dict:
-    """A single-view spec drawn at the width of its box (phones included)."""
-    single = not any(k in spec for k in ("facet", "concat", "hconcat", "vconcat", "repeat"))
-    if single and "width" not in spec:
-        spec = {**spec, "width": "container"}
-    spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
-    return spec
+    """A single-view spec drawn at the width of its box, phones included (the charts
+    give a fixed width, right for print); a composed one (the map) is left as drawn
+    and scaled down by the page's CSS."""
+    if any(k in spec for k in ("facet", "concat", "hconcat", "vconcat", "repeat")):
+        return spec
+    return {**spec, "width": "container",
+            "autosize": {"type": "fit-x", "contains": "padding"}}

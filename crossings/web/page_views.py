@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from crossings import charts
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.query import choose
-from crossings.web import page_charts as charts
+from crossings.web import page_charts as placeholder
 from crossings.web import page_data
 from crossings.web.page_blocks import ApiCall, Block, make_block
 from crossings.web.page_filters import CHARGE_NAMES, Filters, district_name
@@ -65,18 +66,18 @@ def overview(state, filters: Filters, query) -> View:
     total = call("filings", filters, by="fiscal_year", change="true")
     blocks = [
         block(state, "by-charge", f"Filings by charge ({charge_words(filters)})", by_charge,
-              lambda r: charts.bars(r, "defendants", "charge", title="Filings by charge"),
+              lambda r: charts.filings_by_charge(r, title="Filings by charge"),
               lede="Defendants filed each fiscal year, stacked by the charge category of "
                    "the lead charge."),
         block(state, "border", "Southwest border districts against the rest",
               call("filings", filters, by="fiscal_year,border", border=None),
-              lambda r: charts.lines(r, "defendants", "border", title="By border"),
+              charts.border_vs_rest,
               lede="The five districts on the Mexican border (southern California, "
                    "Arizona, New Mexico, western and southern Texas) against every other."),
         block(state, "share", "Immigration's share of all federal criminal filings",
               call("filings", filters, by="fiscal_year,charge_group", charge=None,
                    share="true"),
-              lambda r: charts.lines(r, "share", "charge_group", title="Share"),
+              charts.immigration_share,
               lede="Each year's filings split into immigration, every other federal "
                    "charge, and charges that cannot be read."),
     ]
@@ -119,10 +120,10 @@ def districts(state, filters: Filters, query) -> View:
     top = call(chosen, filters, by="district", sort=f"-{value}", top="15")
     blocks = [
         block(state, "map", f"Districts by {words}", by_district,
-              lambda r: charts.bars(r, value, x="district_short_name", title="Districts"),
+              lambda r: placeholder.bars(r, value, x="district_short_name", title="Districts"),
               lede="Click a district (or pick it from the list above) for its profile."),
         block(state, "top", f"The 15 districts with the most {words}", top,
-              lambda r: charts.bars(r, value, x="district_short_name", title="Top 15")),
+              lambda r: placeholder.bars(r, value, x="district_short_name", title="Top 15")),
     ]
     return View("Districts", "districts.html", blocks,
                 {"map_measure": chosen, "map_measures": {k: v[1] for k, v in
@@ -139,19 +140,21 @@ def district_profile(state, filters: Filters) -> View:
     blocks = [
         block(state, "trend", f"Filings in {name}", call("filings", filters,
               by="fiscal_year,charge"),
-              lambda r: charts.bars(r, "defendants", "charge", title="Filings")),
+              lambda r: charts.filings_by_charge(r, title=f"Filings in {name}")),
         block(state, "outcomes", f"Outcomes{only_court}",
               call("dispositions", court, by="fiscal_year"),
-              lambda r: charts.bars(r, "defendants", "disposition", title="Outcomes"),
+              lambda r: placeholder.bars(r, "defendants", "disposition", title="Outcomes"),
               lede="Defendants whose cases ended, by final disposition."),
         block(state, "sentences", "Prison terms", call("sentences", filters, by="fiscal_year"),
-              lambda r: charts.lines(r, "median_prison_months", title="Median prison term"),
+              lambda r: charts.single_trend(r, title="Median prison term",
+                                            value="median_prison_months", unit="months"),
               lede="Median prison term in months of the defendants convicted each year."),
         block(state, "speed", f"Speed{only_court}", call("speed", court, by="fiscal_year"),
-              lambda r: charts.lines(r, "median_days", title="Median days"),
+              lambda r: charts.single_trend(r, title="Median days from filing to disposition",
+                                            value="median_days", unit="days"),
               lede="Days from filing to disposition."),
         make_block("share", f"{name}'s share of the national total", national, share,
-                   lambda r: charts.lines(r, "share", title="Share of the nation"),
+                   lambda r: placeholder.lines(r, "share", title="Share of the nation"),
                    rows=[r for r in share.to_pylist() if r["district"] == filters.district]),
     ]
     return View(name, "district.html", blocks, {"district": filters.district,
@@ -165,17 +168,17 @@ def charges(state, filters: Filters, query) -> View:
     blocks = [
         block(state, "trends", "Illegal entry, re-entry and smuggling",
               call("filings", filters, by="fiscal_year,charge", charge=main),
-              lambda r: charts.lines(r, "defendants", "charge", title="Trends"),
+              lambda r: charts.filings_by_charge(r, title="Filings under 1325, 1326 and 1324"),
               lede="Defendants filed under 8 U.S.C. 1325, 1326 and 1324 each fiscal year."),
         block(state, "plea-down", "From the charge at filing to the charge at the end",
               call("plea_down", court),
-              lambda r: charts.bars(r, "defendants", "termination_charge", x="filing_charge",
+              lambda r: placeholder.bars(r, "defendants", "termination_charge", x="filing_charge",
                                     title="Plea-down"),
               lede="Terminated defendants by the charge they were filed under and the charge "
                    "they left court with (court file)."),
         block(state, "brackets", "Sentence brackets",
               call("sentences", filters, by="charge,sentence_bracket", share="true"),
-              lambda r: charts.bars(r, "share", "sentence_bracket", x="charge",
+              lambda r: placeholder.bars(r, "share", "sentence_bracket", x="charge",
                                     title="Brackets"),
               lede="Convicted defendants by the prison term imposed, within each charge."),
     ]
@@ -186,10 +189,11 @@ def speed(state, filters: Filters, query) -> View:
     blocks = [
         block(state, "by-year", "Days from filing to disposition",
               call("speed", filters, by="fiscal_year"),
-              lambda r: charts.lines(r, "median_days", title="Median days")),
+              lambda r: charts.single_trend(r, title="Median days from filing to disposition",
+                                            value="median_days", unit="days")),
         block(state, "within-a-day", "Disposed of within a day",
               call("speed", filters, by="fiscal_year,charge"),
-              lambda r: charts.lines(r, "share_within_1_day", "charge", title="Within a day")),
+              lambda r: placeholder.lines(r, "share_within_1_day", "charge", title="Within a day")),
     ]
     return View("Speed", "speed.html", blocks)
 
@@ -204,7 +208,7 @@ def sources(state, filters: Filters, query) -> View:
     itemised = ApiCall("reconcile", {**where, "by": "fiscal_year,charge"})
     blocks = [
         block(state, "by-year", "Court file against prosecutors' data", by_year,
-              lambda r: charts.lines(r, "court_file", title="Both sources")),
+              lambda r: placeholder.lines(r, "court_file", title="Both sources")),
         block(state, "itemised", "The differences, itemised", itemised, None),
     ]
     return View("Two sources", "sources.html", blocks, {"lions_loaded": True})
@@ -224,9 +228,9 @@ def context(state, filters: Filters, query) -> View:
                                    "share_served": share_served})
     blocks = [
         block(state, "per-apprehension", "Prosecutions per apprehension", per,
-              lambda r: charts.lines(r, "filings_per_1000", title="Per 1,000")),
+              lambda r: placeholder.lines(r, "filings_per_1000", title="Per 1,000")),
         block(state, "prison-cost", "Prison years and their cost", cost,
-              lambda r: charts.bars(r, "cost_usd", title="Cost")),
+              lambda r: placeholder.bars(r, "cost_usd", title="Cost")),
         block(state, "scenario", "What if these prosecutions stopped?", what_if, None),
     ]
     return View("Context", "context.html", blocks,

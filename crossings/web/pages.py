@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from crossings.errors import CrossingsError, InvalidRequest
 from crossings.measures.charges import IMMIGRATION
-from crossings.measures.meta import RULES_VERSION, citation
+from crossings.measures.meta import RULES_VERSION
 from crossings.sources import SOURCES
 from crossings.version import __version__
 from crossings.web import page_data, page_views
@@ -179,15 +179,13 @@ def nav(current: PageSpec, filters: Filters) -> list[dict]:
 
 
 def loaded_sources(state) -> list[dict]:
-    """Each loaded source's latest release: its citation, data as of and files."""
+    """Each loaded source's latest release (the manifest's rows, with the source's title)."""
     latest: dict[str, dict] = {}
-    for record in page_data.loaded(state):
-        latest[record["source"]] = record  # the manifest lists releases oldest first
-    return [{"name": name, "title": SOURCES[name].title, "release": r.get("release"),
-             "release_label": r.get("release") if SOURCES[name].monthly_releases else None,
-             "data_as_of": r.get("data_as_of"), "synthetic": bool(r.get("synthetic")),
-             "files": r.get("files", []), "citation": citation(name, r)}
-            for name, r in sorted(latest.items()) if name in SOURCES]
+    for row in page_data.loaded(state):
+        latest[row["source"]] = row  # the manifest lists releases oldest first
+    return [{**row, "name": name, "title": SOURCES[name].title,
+             "release_label": row["release"] if SOURCES[name].monthly_releases else None}
+            for name, row in sorted(latest.items()) if name in SOURCES]
 
 
 def _count(value) -> str:
