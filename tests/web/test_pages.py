@@ -153,6 +153,8 @@ def test_filters_round_trip_through_the_query_string(client):
     page = get_page(client, f"/?{query}")
     for name, value in FILTERED.items():
         assert page.selected(f"f-{name}") == value, name
+    # The default source is the empty choice, so a permalink never names it.
+    assert get_page(client, "/").selected("f-source") == ""
     twin = client.get(f"/?{query}&format=json").json()
     assert twin["filters"] == FILTERED
     assert parse_qs(urlsplit(twin["permalink"]).query) == {k: [v] for k, v in FILTERED.items()}

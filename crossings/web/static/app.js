@@ -96,7 +96,23 @@
     });
   });
 
+  /* A table's scrolling box takes keyboard focus (to scroll it with the arrow keys) only
+   * while its <details> is open: inside a closed one it is not shown, so not a Tab stop. */
+  function focusableTables() {
+    document.querySelectorAll("details.data-table").forEach(function (details) {
+      var box = details.querySelector(".table-scroll");
+      if (!box) { return; }
+      function sync() {
+        if (details.open) { box.setAttribute("tabindex", "0"); }
+        else { box.removeAttribute("tabindex"); }
+      }
+      details.addEventListener("toggle", sync);
+      sync();
+    });
+  }
+
   function start() {
+    focusableTables();
     autoSubmit();
     drawCharts();
   }
