@@ -155,10 +155,25 @@ def district_profile(state, filters: Filters) -> View:
               lede="Days from filing to disposition."),
         make_block("share", f"{name}'s share of the national total", national, share,
                    lambda r: placeholder.lines(r, "share", title="Share of the nation"),
-                   rows=[r for r in share.to_pylist() if r["district"] == filters.district]),
+                   rows=[r for r in share.to_pylist() if r["district"] == filters.district],
+                   lede=share_sentence(share, filters.district)),
     ]
     return View(name, "district.html", blocks, {"district": filters.district,
                                                  "district_name": name})
+
+
+def share_sentence(national, district: str) -> str:
+    """The district's share in a sentence: "In FY2024, 32 of the nation's 104 filings..."."""
+    partial = set(national.meta.partial_years)
+    rows = national.to_pylist()
+    mine = [r for r in rows if r["district"] == district and r["fiscal_year"] not in partial]
+    if not mine:
+        return "No filings of these charges in this district in the years chosen."
+    latest = max(mine, key=lambda r: r["fiscal_year"])
+    total = sum(r["defendants"] for r in rows if r["fiscal_year"] == latest["fiscal_year"])
+    return (f"In FY{latest['fiscal_year']} (the latest full year shown), "
+            f"{latest['defendants']:,} of the nation's {total:,} filings "
+            f"({latest['share']:.1%}) were in this district.")
 
 
 # --- Charges, Speed ------------------------------------------------------------------------
@@ -233,8 +248,26 @@ def context(state, filters: Filters, query) -> View:
               lambda r: placeholder.bars(r, "cost_usd", title="Cost")),
         block(state, "scenario", "What if these prosecutions stopped?", what_if, None),
     ]
+    blocks[-1].lede = scenario_summary(blocks[-1].result.to_pylist(), halt)
     return View("Context", "context.html", blocks,
                 {"halt": halt, "share_served": share_served})
+
+
+def scenario_summary(rows: list[dict], halt: list[str]) -> str:
+    """The what-if's national figures in a sentence a reader can quote (each year's)."""
+    names = " and ".join(CHARGE_NAMES[c] for c in halt)
+    said = []
+    for r in (r for r in rows if r["district"] == "all"):
+        share = (f" ({r['share_of_filings']:.1%} of all federal criminal filings)"
+                 if r["share_of_filings"] is not None else "")
+        cost = f", costing ${r['cost_usd']:,.0f}" if r.get("cost_usd") is not None else ""
+        said.append(f"FY{r['fiscal_year']}: {r['halted_filings']:,} fewer defendants "
+                    f"filed{share}, {r['convictions']:,} fewer convicted, "
+                    f"{r['prison_years_served']:,.1f} fewer prison years served{cost}.")
+    if not said:
+        return ""
+    return (f"Nationally, had {names} not been prosecuted, the records say: "
+            + " ".join(said) + " The table gives each southwest border district too.")
 
 
 def _share_served(text: str | None) -> str:
