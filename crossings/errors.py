@@ -141,6 +141,11 @@ class FetchError(CrossingsError):
     """A download failed or its result is not the expected file."""
 
 
+# --- serving -------------------------------------------------------------
+class CannotListen(CrossingsError):
+    """``crossings serve`` cannot listen on the address and port asked (in use, refused)."""
+
+
 # --- the machine -----------------------------------------------------------
 class DiskFull(CrossingsError):
     """A file could not be written: the disk (or the user's quota) is full."""

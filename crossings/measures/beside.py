@@ -60,7 +60,8 @@ def checked_by(name: str, by) -> list[str]:
     wanted = [v.strip() for v in by.split(",")] if isinstance(by, str) else list(by or ())
     out = [choose(f"dimension for {name}", d, spec.dimensions) for d in wanted if d]
     if len(set(out)) != len(out):
-        raise InvalidRequest("a dimension is repeated in --by")
+        raise InvalidRequest("a dimension is repeated in --by", parameter="by",
+                             value=",".join(out))
     return ["fiscal_year", *(d for d in out if d != "fiscal_year")]
 
 
@@ -70,11 +71,13 @@ def checked_years(name: str, where: dict | None) -> tuple[int | None, int | None
     unknown = sorted(set(where) - set(allowed))
     if unknown:
         raise InvalidRequest(f"{name} takes no filter {', '.join(unknown)}; it takes: "
-                             f"{', '.join(allowed)}")
+                             f"{', '.join(allowed)}", parameter=unknown[0],
+                             value=where[unknown[0]], allowed=allowed)
     first, last = _year(where.get("from_year"), "from_year"), _year(where.get("to_year"),
                                                                     "to_year")
     if first is not None and last is not None and first > last:
-        raise InvalidRequest(f"from_year {first} is after to_year {last}")
+        raise InvalidRequest(f"from_year {first} is after to_year {last}",
+                             parameter="from_year", value=first)
     return first, last
 
 

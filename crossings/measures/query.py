@@ -129,39 +129,51 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
     source = choose("source", source, tuple(DIMENSIONS))
     if source not in spec.sources:
         raise InvalidRequest(f"measure {measure!r} is not available for source {source!r}; "
-                             f"it is available for: {', '.join(spec.sources)}")
+                             f"it is available for: {', '.join(spec.sources)}",
+                             parameter="source", value=source, allowed=spec.sources)
     by = tuple(choose(f"dimension for {source}", d, DIMENSIONS[source]) for d in _as_list(by))
     for dim in by:
         if dim in spec.group:
-            raise InvalidRequest(f"{measure} is already broken down by {dim}")
+            raise InvalidRequest(f"{measure} is already broken down by {dim}",
+                                 parameter="by", value=dim)
     if len(set(by)) != len(by):
-        raise InvalidRequest("a dimension is repeated in --by")
+        raise InvalidRequest("a dimension is repeated in --by", parameter="by",
+                             value=",".join(by))
     where = dict(where or {})
     unknown = set(where) - set(FILTERS)
     if unknown:
         raise InvalidRequest(f"unknown filter(s) {', '.join(sorted(unknown))}; expected: "
-                             f"{', '.join(FILTERS)}")
+                             f"{', '.join(FILTERS)}", parameter=sorted(unknown)[0],
+                             allowed=FILTERS)
     transfers = choose("transfers", transfers, TRANSFERS)
     charge_basis = choose("charge basis", charge_basis, CHARGE_BASES)
     if not SOURCES[source].court_file_options and (transfers != "exclude"
                                                     or charge_basis != "default"):
-        raise InvalidRequest("--transfers and --charge-basis apply to the court file (idb) only")
+        raise InvalidRequest("--transfers and --charge-basis apply to the court file (idb) only",
+                             parameter="transfers" if transfers != "exclude" else "charge_basis",
+                             value=transfers if transfers != "exclude" else charge_basis)
     if charge_basis == "filing" and spec.basis != "termination":
-        raise InvalidRequest("--charge-basis filing applies to termination measures only")
+        raise InvalidRequest("--charge-basis filing applies to termination measures only",
+                             parameter="charge_basis", value=charge_basis)
     if release is not None and "release" in by:
-        raise InvalidRequest("--release picks one release; --by release shows them all")
+        raise InvalidRequest("--release picks one release; --by release shows them all",
+                             parameter="release", value=release)
     if "sentence_bracket" in by and measure != "sentences":
         raise InvalidRequest(f"sentence_bracket groups prison terms: it applies to the "
-                             f"sentences measure only, not {measure}")
+                             f"sentences measure only, not {measure}", parameter="by",
+                             value="sentence_bracket")
     if any_charge and "charge_group" in by:
         raise InvalidRequest("--any-charge counts a defendant under each category of their "
                              "charges, so the groups would not add up to the defendants; "
                              "charge_group groups the lead charge: leave out --any-charge "
-                             "(or use --by charge with --any-charge)")
+                             "(or use --by charge with --any-charge)",
+                             parameter="any_charge", value=True)
     if any_charge and measure == "plea_down":
-        raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply")
+        raise InvalidRequest("plea_down compares lead charges; --any-charge does not apply",
+                             parameter="any_charge", value=True)
     if ytd and spec.basis == "pending":
-        raise InvalidRequest("pending is a year-end snapshot: --ytd does not apply to it")
+        raise InvalidRequest("pending is a year-end snapshot: --ytd does not apply to it",
+                             parameter="ytd", value=True)
     border = where.get("border")
     if border is not None:
         border = choose("border", border, BORDERS)
@@ -170,7 +182,8 @@ def build_query(measure: str, by=(), where: dict | None = None, *, transfers: st
     from_year = _year(where.get("from_year"), "from_year")
     to_year = _year(where.get("to_year"), "to_year")
     if from_year is not None and to_year is not None and from_year > to_year:
-        raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}")
+        raise InvalidRequest(f"--from-year {from_year} is after --to-year {to_year}",
+                             parameter="from_year", value=from_year)
     return Query(
         measure=measure, by=by, from_year=from_year, to_year=to_year,
         districts=tuple(resolve_district(d) for d in filter_values("district",

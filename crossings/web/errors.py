@@ -83,7 +83,7 @@ def reshaped(exc: RequestValidationError):
 
 class BoundedQuery:
     """Before any route sees it: a query string longer than ``MAX_QUERY_STRING`` bytes
-    is a 414 and one of more than ``MAX_PARAMETERS`` parameters a 400; empty values are
+    is a 414 and one naming more than ``MAX_PARAMETERS`` parameters a 400; empty values are
     dropped (an empty parameter counts as absent); a list parameter given several
     times is one comma-separated list; under /api, any other parameter given twice is
     a 400 (which of the two would count is not guessed)."""
@@ -113,9 +113,6 @@ class BoundedQuery:
 
 
 def _merged(pairs: list[tuple[str, str]], strict: bool):
-    if len(pairs) > MAX_PARAMETERS:
-        return None, error_response(400, "InvalidRequest", f"{len(pairs)} parameters; at "
-                                    f"most {MAX_PARAMETERS}")
     merged: list[list[str]] = []
     where: dict[str, list[str]] = {}
     for name, value in pairs:
@@ -130,4 +127,7 @@ def _merged(pairs: list[tuple[str, str]], strict: bool):
         else:
             merged.append([name, value])
             where.setdefault(name, merged[-1])
+    if len(where) > MAX_PARAMETERS:
+        return None, error_response(400, "InvalidRequest", f"{len(where)} parameters; at "
+                                    f"most {MAX_PARAMETERS}")
     return [tuple(pair) for pair in merged], None
