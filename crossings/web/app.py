@@ -40,7 +40,8 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
 
     app = FastAPI(title="crossings", version=__version__,
                   description="Federal immigration prosecutions, counted by written rules; "
-                              "every number with its source.",
+                              "every number with its source. An empty query parameter "
+                              "counts as absent; see docs/api.md.",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.store = store
     app.state.engine = engine
@@ -60,4 +61,21 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
         return response
 
     errors.install(app)
+    app.openapi = _with_empty_values(app.openapi)
     return app
+
+
+def _with_empty_values(make_openapi):
+    """The OpenAPI document saying what every API route does with an empty query
+    parameter: takes it as absent (``allowEmptyValue``), as an HTML form sends it."""
+
+    def openapi() -> dict:
+        document = make_openapi()  # made once, then FastAPI's cached copy
+        for path, item in document.get("paths", {}).items():
+            for operation in item.values() if path.startswith("/api/") else ():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query":
+                        parameter["allowEmptyValue"] = True
+        return document
+
+    return openapi
