@@ -356,3 +356,17 @@ def test_the_docs_page_is_served_from_the_package_with_no_inline_script(client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "init.js", "LICENSE.txt"):
         assert client.get(f"/static/apidocs/{asset}").status_code == 200
     assert "unsafe-inline" not in page.headers["content-security-policy"]
+
+
+def test_measure_result_gives_each_caller_its_own_copy(client, web_store):
+    from crossings.web.queries import measure_result
+
+    params = {"by": ["fiscal_year"], "district": "", "charge": ["illegal_reentry"],
+              "share": "false", "top": "3", "sort": "-defendants"}
+    first = measure_result(client.app.state, "filings", params)
+    first.meta.warnings.append("a page's own note")
+    again = measure_result(client.app.state, "filings", params)
+    assert "a page's own note" not in again.meta.warnings
+    expected = measure("filings", by=["fiscal_year"], where={"charge": "illegal_reentry"},
+                       sort="-defendants", top=3, store=web_store)
+    assert again.to_pylist() == expected.to_pylist() and again.keys == expected.keys

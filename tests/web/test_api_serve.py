@@ -92,3 +92,13 @@ def test_a_network_address_is_said_to_be_reachable(web_store, monkeypatch):
 ])
 def test_which_addresses_are_this_machine_only(host, loopback):
     assert serve.is_loopback(host) is loopback
+
+
+def test_a_damaged_store_stops_before_serving_with_its_fix(tmp_path, web_store):
+    (tmp_path / "crossings-store.json").write_text(
+        (web_store / "crossings-store.json").read_text())
+    (tmp_path / "manifest.json").write_text("[")
+    done = run_cli("serve", "--store", str(tmp_path), "--port", str(free_port()))
+    assert done.returncode == 1
+    assert "manifest.json" in done.stderr and "crossings store repair" in done.stderr
+    assert "Traceback" not in done.stderr
