@@ -370,3 +370,22 @@ def test_measure_result_gives_each_caller_its_own_copy(client, web_store):
     expected = measure("filings", by=["fiscal_year"], where={"charge": "illegal_reentry"},
                        sort="-defendants", top=3, store=web_store)
     assert again.to_pylist() == expected.to_pylist() and again.keys == expected.keys
+
+
+#: Values a hostile or careless client sends.
+ODD_VALUES = ["nan", "inf", "-1", "0", "1e309", "é", "%00", "a,b,,c", ",", " ", "x" * 80,
+              "fiscal_year,fiscal_year", "TXS,41", "93+94", "'; drop table x;--", "release"]
+
+
+@pytest.mark.adversarial
+@pytest.mark.parametrize("name", ["filings", "sentences", "plea_down", "per_apprehension",
+                                  "prison_cost", "removals"])
+def test_odd_values_in_every_parameter_get_an_answer_or_the_error_shape(client, name):
+    from crossings.web.params import MEASURE_PARAMETERS
+
+    for parameter in (*MEASURE_PARAMETERS, "format"):
+        for value in ODD_VALUES:
+            response = client.get(f"/api/v1/measures/{name}", params={parameter: value})
+            assert response.status_code < 500, (parameter, value, response.text)
+            if response.status_code >= 400:
+                error_of(response, response.status_code)
