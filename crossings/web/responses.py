@@ -107,7 +107,8 @@ def cached_answer(request: Request, req: web_params.Request, fmt: str,
     limit = max_rows(request)
     tag = q.tag(req, f"{fmt} {limit}")
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
-    if tag in _tags(request.headers.get("if-none-match", "")):
+    held = _tags(request.headers.get("if-none-match", ""))
+    if tag in held or "*" in held:
         return Response(status_code=304, headers=headers)
 
     def compute():

@@ -389,3 +389,14 @@ def test_odd_values_in_every_parameter_get_an_answer_or_the_error_shape(client, 
             assert response.status_code < 500, (parameter, value, response.text)
             if response.status_code >= 400:
                 error_of(response, response.status_code)
+
+
+def test_requests_from_many_threads_get_the_serial_answers(client):
+    urls = [f"/api/v1/measures/{m}?by=fiscal_year&district={d}&from_year=2018"
+            for m in ("filings", "terminations", "convictions", "speed")
+            for d in ("41", "74", "84")]
+    with ThreadPoolExecutor(8) as pool:
+        parallel = list(pool.map(lambda u: client.get(u).json(), urls * 2))
+    serial = [client.get(u).json() for u in urls]
+    assert parallel == serial * 2
+    assert client.get(urls[0], headers={"If-None-Match": "*"}).status_code == 304
