@@ -9,6 +9,22 @@ Synthetic data is marked by the page or sheet around the chart: ``is_synthetic``
 """
 
 from crossings.charts.base import data_through, is_synthetic, partial_note
+from crossings.charts.cases import (
+    conviction_rates,
+    disposed_within_a_day,
+    outcomes,
+    plea_down,
+    sentence_brackets,
+    speed_days,
+)
+from crossings.charts.comparisons import (
+    per_apprehension,
+    prison_cost,
+    prison_years,
+    reconcile_causes,
+    top_districts,
+    two_sources,
+)
 from crossings.charts.maps import GEO_STATIC_URL, district_map
 from crossings.charts.render import to_png, to_svg, to_vega
 from crossings.charts.trends import (
@@ -19,6 +35,9 @@ from crossings.charts.trends import (
 )
 
 __all__ = [
-    "GEO_STATIC_URL", "border_vs_rest", "district_map", "data_through", "filings_by_charge", "immigration_share",
+    "GEO_STATIC_URL", "border_vs_rest", "conviction_rates", "disposed_within_a_day",
+    "district_map", "outcomes", "per_apprehension", "plea_down", "prison_cost",
+    "prison_years", "reconcile_causes", "sentence_brackets", "speed_days", "top_districts",
+    "two_sources", "data_through", "filings_by_charge", "immigration_share",
     "is_synthetic", "partial_note", "single_trend", "to_png", "to_svg", "to_vega",
 ]

@@ -91,6 +91,17 @@ def partial_note(result: Result, shown_years=None) -> str | None:
     return f"{named} {verb} partial: data through {data_through(result.meta)}."
 
 
+def scope_note(result: Result) -> str | None:
+    """The partial-year note for the years a result spans: its rows' fiscal years, or
+    (summed over years) the years it covers within its filters."""
+    shown = {r.get(YEAR) for r in result.table.to_pylist()} - {None}
+    if not shown:
+        where = result.meta.get("where") or {}
+        shown = {y for y in result.meta.get("years_covered") or []
+                 if where.get("from_year", y) <= y <= where.get("to_year", y)}
+    return partial_note(result, shown)
+
+
 def _plain(value):
     """A JSON value: NaN and infinities (no JSON form) become null."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -120,7 +131,9 @@ def year_axis(result: Result, values: list[dict], title: str = "Fiscal year") ->
     if partial:
         test = " || ".join(f"datum.value == {y}" for y in partial)
         axis["labelExpr"] = f"({test}) ? datum.label + '*' : datum.label"
-    return {"field": YEAR, "type": "ordinal", "axis": axis, "sort": "ascending"}
+    # Every year of the rows on the axis, so a year whose value is null shows as a gap.
+    return {"field": YEAR, "type": "ordinal", "axis": axis,
+            "scale": {"domain": years_of(values)}}
 
 
 def partial_opacity() -> dict:

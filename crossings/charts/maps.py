@@ -240,7 +240,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
               for feature, name, meridian in INSETS]
     spec = base.frame(title or f"{unit.capitalize()} by district",
                       _describe(result, values, value, fmt, labels, unit), values,
-                      base.subtitle(_scope_note(result)),
+                      base.subtitle(base.scope_note(result)),
                       vconcat=[main, {"hconcat": insets, "spacing": 12}],
                       resolve={"scale": {"color": "shared"}})
     spec["datasets"] = {"result": spec.pop("data")["values"]}
@@ -253,15 +253,6 @@ def _missing(values: list[dict]) -> set[str]:
     """The shapes no row of the result colours."""
     drawn = {part for r in values for part in (r.get(KEY) or "").split("+")}
     return set(district_ids()) - drawn
-
-
-def _scope_note(result: Result) -> str | None:
-    """The partial-year note when the summed years include a partial one."""
-    where = result.meta.get("where") or {}
-    years = [y for y in result.meta.get("years_covered") or []
-             if where.get("from_year", y) <= y <= where.get("to_year", y)]
-    rows_years = {r.get(base.YEAR) for r in result.table.to_pylist()} - {None}
-    return base.partial_note(result, rows_years or years)
 
 
 def _describe(result: Result, values: list[dict], value: str, fmt: str,

@@ -194,3 +194,44 @@ def single_trend(result: Result, *, title: str, value: str | None = None,
                         {"field": value, "type": "quantitative",
                          "title": unit.capitalize(), "format": ",d"}],
         })
+
+
+def columns_over_years(result: Result, columns: dict[str, str], *, title: str,
+                       axis_title: str, fmt: str, what: str) -> dict:
+    """Lines of several columns of a ``--by fiscal_year`` result (``columns``: name ->
+    legend label), on one axis from zero (``fmt``: ``.0%`` for fractions)."""
+    require(result, YEAR, *columns, chart=title)
+    values = base.rows(result)
+    percent = fmt.endswith("%")
+    shown = (base.percent if percent else base.number)
+    parts = []
+    for column, label in columns.items():
+        series = {r[YEAR]: r[column] for r in values if r.get(column) is not None}
+        if series:
+            first, last = min(series), max(series)
+            parts.append(f"{label.lower()} {shown(series[first])} in "
+                         f"{base.year_label(first, result)} and {shown(series[last])} in "
+                         f"{base.year_label(last, result)}")
+        else:
+            parts.append(f"{label.lower()}: no figure")
+    description = f"Lines of {what} per fiscal year, {_year_span(values)}: {'; '.join(parts)}."
+    names = " : ".join(f"datum.series == '{c}' ? '{label}'" for c, label in columns.items())
+    colour = {"field": "series", "type": "nominal",
+              "scale": {"domain": list(columns),
+                        "range": ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(columns)]},
+              "legend": {"title": None, "labelExpr": names.replace("datum.series", "datum.value")
+                                                    + " : datum.label",
+                         "orient": "bottom"}}
+    y = {"field": "value", "type": "quantitative", "scale": {"zero": True, "nice": True},
+         "axis": {"title": axis_title, "format": fmt}}
+    tooltip = [{"field": YEAR, "type": "ordinal", "title": "Fiscal year"},
+               {"field": "series_name", "type": "nominal", "title": "Series"},
+               {"field": "value", "type": "quantitative", "title": axis_title,
+                "format": ".1%" if percent else ",.1f"}]
+    return base.frame(title, description, values,
+                      base.subtitle(base.partial_note(result, base.years_of(values))),
+                      width=base.WIDTH, height=base.HEIGHT,
+                      transform=[{"fold": list(columns), "as": ["series", "value"]},
+                                 {"filter": "isValid(datum.value)"},
+                                 {"calculate": f"{names} : datum.series", "as": "series_name"}],
+                      layer=series_lines(result, values, y, tooltip, colour))
