@@ -33,9 +33,10 @@ from crossings.charts.trends import (
     immigration_share,
     single_trend,
 )
+from crossings.charts.words import Language, language
 
 __all__ = [
-    "GEO_STATIC_URL", "border_vs_rest", "conviction_rates", "disposed_within_a_day",
+    "GEO_STATIC_URL", "Language", "language", "border_vs_rest", "conviction_rates", "disposed_within_a_day",
     "district_map", "outcomes", "per_apprehension", "plea_down", "prison_cost",
     "prison_years", "reconcile_causes", "sentence_brackets", "speed_days", "top_districts",
     "two_sources", "data_through", "filings_by_charge", "immigration_share",

@@ -67,7 +67,7 @@ def test_brackets_come_in_their_order_and_non_terms_grey(meta):
     assert spec["encoding"]["x"]["sort"] == [b for b in BRACKETS if b in
                                              {"61+", "none", "missing", "1-6"}]
     # 47 convicted: none 10 (21.3%), 1-6 30 (63.8%), 61+ 5 (10.6%), missing 2 (4.3%).
-    assert ("none: 10 (21.3%), 1-6: 30 (63.8%), 61+: 5 (10.6%), missing: 2 (4.3%)"
+    assert ("no prison: 10 (21.3%), 1-6: 30 (63.8%), 61+: 5 (10.6%), missing: 2 (4.3%)"
             in spec["description"])
     fills = {round(b["height"]): b["fill"] for b in marks(spec, "rect")}
     assert len(set(fills.values())) == 2
