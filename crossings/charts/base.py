@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import math
 
 # number, percent and t are re-exported: the chart modules write through base.
@@ -158,6 +157,11 @@ def count_axis(title: str, fmt: str = ",d") -> dict:
     return {"title": title, "format": fmt, "tickMinStep": 1}
 
 
+def titled(title: str | None, default: str) -> str:
+    """The caller's title (``""`` for none), or the chart's own."""
+    return default if title is None else title
+
+
 def subtitle(*lines: str | None) -> list[str]:
     return [line for line in lines if line]
 
@@ -184,8 +188,10 @@ def charge_name(code: str) -> str:
 
 
 def literal(text: str) -> str:
-    """A string as a Vega expression literal (quotes and backslashes escaped)."""
-    return json.dumps(text)
+    """A string as a Vega expression literal: single-quoted, backslashes and quotes
+    escaped (the fact sheet finds the words in expressions by their single quotes)."""
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
+    return f"'{escaped}'"
 
 
 def cases(field: str, names: dict[str, str], otherwise: str | None = None) -> str:
@@ -216,4 +222,15 @@ def totals_by_year(values: list[dict], column: str) -> dict[int, float]:
     for row in values:
         if row.get(YEAR) is not None and row.get(column) is not None:
             out[row[YEAR]] = out.get(row[YEAR], 0) + row[column]
+    return out
+
+
+def responsive(spec: dict) -> dict:
+    """A copy of ``spec`` for a page: a single view (or layers) as wide as its container,
+    so it fits a phone's screen. Panels side by side (the map) keep their sizes: the
+    page scales their SVG to its width instead."""
+    out = dict(spec)
+    if "width" in out and not any(k in out for k in ("vconcat", "hconcat", "concat")):
+        out["width"] = "container"
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out

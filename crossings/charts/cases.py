@@ -66,7 +66,7 @@ def outcomes(result: Result, *, title: str | None = None) -> dict:
     classes = " : ".join(f"datum.disposition == {base.literal(label)} ? {base.literal(cls)}"
                          for label, cls in outcome_of().items())
     return base.frame(
-        title or t("How cases ended"),
+        base.titled(title, t("How cases ended")),
         t("Stacked bars of terminated defendants per fiscal year by outcome; {summary}.",
           summary=_outcome_summary(result, values)),
         values, base.subtitle(base.partial_note(result, base.years_of(values))),
@@ -102,7 +102,7 @@ def conviction_rates(result: Result, *, title: str | None = None) -> dict:
     return columns_over_years(
         result, {"conviction_rate": N_("Conviction rate (of terminated defendants)"),
                  "guilty_plea_share": N_("Guilty pleas (of convictions)")},
-        title=title or t("Conviction and guilty-plea rates"), axis_title=t("Percent"),
+        title=base.titled(title, t("Conviction and guilty-plea rates")), axis_title=t("Percent"),
         fmt=".0%", what=t("conviction and guilty-plea rates"))
 
 
@@ -120,7 +120,7 @@ def sentence_brackets(result: Result, *, title: str | None = None) -> dict:
         for r in sorted(values, key=lambda r: order.index(r["sentence_bracket"]))
         for b in [r["sentence_bracket"]])
     return base.frame(
-        title or t("Prison terms imposed"),
+        base.titled(title, t("Prison terms imposed")),
         t("Bars of {total} convicted defendants by prison term in months: {parts}.",
           total=base.number(total), parts=parts),
         values, base.subtitle(base.scope_note(result)),
@@ -172,7 +172,7 @@ def plea_down(result: Result, *, title: str | None = None) -> dict:
                {"field": "row_share", "type": "quantitative", "title": t("Share of row"),
                 "format": ".1%"}]
     return base.frame(
-        title or t("Charge at filing and at the end"),
+        base.titled(title, t("Charge at filing and at the end")),
         t("A table of terminated defendants by charge at filing and final charge; "
           "{summary}.", summary=_reentry_summary(cells)),
         values, base.subtitle(base.scope_note(result),
@@ -213,7 +213,7 @@ def speed_days(result: Result, *, title: str | None = None) -> dict:
     return columns_over_years(
         result, {"median_days": N_("Median"),
                  "p90_days": N_("90th percentile (9 in 10 took less)")},
-        title=title or t("Days from filing to disposition"), axis_title=t("Days"),
+        title=base.titled(title, t("Days from filing to disposition")), axis_title=t("Days"),
         fmt=",d", what=t("days from filing to disposition"))
 
 
@@ -223,6 +223,6 @@ def disposed_within_a_day(result: Result, *, title: str | None = None) -> dict:
     return columns_over_years(
         result, {"share_within_1_day": N_("Within a day"),
                  "share_within_7_days": N_("Within a week")},
-        title=title or t("Share of cases disposed within a day of filing"),
+        title=base.titled(title, t("Share of cases disposed within a day of filing")),
         axis_title=t("Share of terminated defendants"), fmt=".0%",
         what=t("the share of cases disposed soon after filing"))

@@ -78,7 +78,7 @@ def two_sources(result: Result, *, title: str | None = None) -> dict:
         figures=_listed(row, SOURCES))
     return _folded_bars(
         result, SOURCES, ["#0072B2", "#E69F00", "#D55E00"],
-        title=title or t("Court file and prosecutors' data"),
+        title=base.titled(title, t("Court file and prosecutors' data")),
         description=t("Grouped bars per fiscal year of three counts of defendants filed; "
                       "{said}.", said=said),
         axis_title=t("Defendants filed"), grouped=True)
@@ -98,7 +98,7 @@ def reconcile_causes(result: Result, *, title: str | None = None) -> dict:
         causes=_listed(row, CAUSES))
     return _folded_bars(
         result, CAUSES, ["#56B4E9", "#CC79A7", "#000000", "#F0E442", "#D55E00"],
-        title=title or t("Why the prosecutors' count differs from the court file's"),
+        title=base.titled(title, t("Why the prosecutors' count differs from the court file's")),
         description=t("Stacked bars per fiscal year of the differences between the two "
                       "sources, by cause; {said}.", said=said),
         axis_title=t("Defendants (difference)"), grouped=False)
@@ -121,8 +121,8 @@ def per_apprehension(result: Result, *, title: str | None = None) -> dict:
     description = t("Bars per fiscal year of southwest border filings per 1,000 Title 8 "
                     "apprehensions: {said}.", said=said) + (f" {gap}" if gap else "")
     return base.frame(
-        title or t("Southwest border filings per 1,000 Title 8 apprehensions"), description,
-        values, base.subtitle(base.partial_note(result, base.years_of(values)), gap),
+        base.titled(title, t("Southwest border filings per 1,000 Title 8 apprehensions")),
+        description, values, base.subtitle(base.partial_note(result, base.years_of(values)), gap),
         width=base.WIDTH, height=base.HEIGHT,
         mark={"type": "bar", "color": "#0072B2"},
         encoding={
@@ -168,7 +168,8 @@ def prison_years(result: Result, *, title: str | None = None) -> dict:
     """Bars of ``prison_years`` per fiscal year (a ``prison_years`` or ``prison_cost``
     result ``--by fiscal_year``)."""
     require(result, YEAR, "prison_years", chart="prison years")
-    return _year_bars(result, "prison_years", title=title or t("Years of prison imposed"),
+    return _year_bars(result, "prison_years",
+                      title=base.titled(title, t("Years of prison imposed")),
                       axis=base.count_axis(t("Years of prison"), ",.0f"),
                       what=t("years of prison imposed on convicted defendants"),
                       said=lambda r: t("{years} years", years=base.number(r["prison_years"])),
@@ -180,7 +181,7 @@ def prison_cost(result: Result, *, title: str | None = None) -> dict:
     rate; a ``prison_cost --by fiscal_year`` result). A year without a rate has no bar."""
     require(result, YEAR, "cost_usd", chart="prison cost")
     return _year_bars(
-        result, "cost_millions", title=title or t("Cost of the prison years imposed"),
+        result, "cost_millions", title=base.titled(title, t("Cost of the prison years imposed")),
         axis={"title": t("Millions of dollars (nominal)"), "format": ",.0f"},
         what=t("the cost of the prison years imposed, at the Bureau of Prisons' rate"),
         said=lambda r: (t("no cost figure") if r.get("cost_usd") is None else
@@ -204,7 +205,7 @@ def top_districts(result: Result, *, value: str | None = None, title: str | None
     shown = base.percent if fraction else base.number
     listed = ", ".join(f"{r['district_short_name']} {shown(r[value])}" for r in ranked)
     return base.frame(
-        title or t("Districts by {unit}", unit=unit),
+        base.titled(title, t("Districts by {unit}", unit=unit)),
         t("Horizontal bars of {unit} for {count} districts, largest first: {listed}.",
           unit=unit, count=len(ranked), listed=listed),
         values, base.subtitle(base.scope_note(result)),

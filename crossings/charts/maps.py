@@ -244,7 +244,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
                      projection={"type": "mercator", "rotate": [-meridian, 0, 0]},
                      only=feature, title=t(name))
               for feature, name, meridian in INSETS]
-    spec = base.frame(title or t("{unit} by district", unit=unit.capitalize()),
+    spec = base.frame(base.titled(title, t("{unit} by district", unit=unit.capitalize())),
                       _describe(result, values, value, fmt, labels, unit), values,
                       base.subtitle(base.scope_note(result)),
                       vconcat=[main, {"hconcat": insets, "spacing": 12}],

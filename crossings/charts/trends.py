@@ -77,7 +77,7 @@ def filings_by_charge(result: Result, *, title: str | None = None,
                     charges=", ".join(base.charge_name(c) for c in charges),
                     span=_year_span(values), figures=_ends(result, totals))
     return base.frame(
-        title or t("Immigration filings by charge"), description, values,
+        base.titled(title, t("Immigration filings by charge")), description, values,
         base.subtitle(base.partial_note(result, base.years_of(values))),
         width=base.WIDTH, height=base.HEIGHT,
         transform=_charge_fields(),
@@ -154,7 +154,8 @@ def border_vs_rest(result: Result, *, title: str | None = None,
                {"field": "border_name", "type": "nominal", "title": t("Where filed")},
                {"field": value, "type": "quantitative", "title": unit.capitalize(),
                 "format": ",d"}]
-    return base.frame(title or t("Southwest border against the rest"), description, values,
+    return base.frame(base.titled(title, t("Southwest border against the rest")),
+                      description, values,
                       base.subtitle(base.partial_note(result, base.years_of(values))),
                       width=base.WIDTH, height=base.HEIGHT,
                       transform=[{"calculate": base.cases("border", BORDER_NAMES),
@@ -181,7 +182,7 @@ def immigration_share(result: Result, *, title: str | None = None) -> dict:
                {"field": "defendants", "type": "quantitative",
                 "title": t("Immigration filings"), "format": ",d"}]
     shown = [r for r in values if r["charge_group"] == "immigration"]
-    return base.frame(title or t("Immigration's share of all federal criminal filings"),
+    return base.frame(base.titled(title, t("Immigration's share of all federal criminal filings")),
                       description, values,
                       base.subtitle(base.partial_note(result, base.years_of(values))),
                       width=base.WIDTH, height=base.HEIGHT,
@@ -192,14 +193,16 @@ def immigration_share(result: Result, *, title: str | None = None) -> dict:
 def single_trend(result: Result, *, title: str, value: str | None = None,
                  unit: str | None = None) -> dict:
     """Bars of one series per fiscal year (a result ``--by fiscal_year``, e.g. one
-    district's filings); a partial year lighter."""
+    district's filings, or its median prison term); a partial year lighter."""
     value = value_column(result, value)
     require(result, YEAR, value, chart="trend")
     unit = unit or t("defendants")
+    whole = str(result.table.schema.field(value).type).startswith(("int", "uint"))
+    fmt, digits = (",d", 0) if whole else (",.1f", 1)
     values = base.rows(result)
     totals = base.totals_by_year(values, value)
     description = t("Bars of {unit} per fiscal year, {span}: {figures}.", unit=unit,
-                    span=_year_span(values), figures=_ends(result, totals))
+                    span=_year_span(values), figures=_ends(result, totals, digits))
     return base.frame(
         title, description, values,
         base.subtitle(base.partial_note(result, base.years_of(values))),
@@ -208,11 +211,12 @@ def single_trend(result: Result, *, title: str, value: str | None = None,
         encoding={
             "x": base.year_axis(result, values),
             "y": {"field": value, "type": "quantitative",
-                  "axis": base.count_axis(unit.capitalize()), "scale": {"zero": True}},
+                  "axis": base.count_axis(unit.capitalize(), ",d" if whole else ",.0f"),
+                  "scale": {"zero": True}},
             "opacity": base.partial_opacity(),
             "tooltip": [_year_tooltip(),
                         {"field": value, "type": "quantitative",
-                         "title": unit.capitalize(), "format": ",d"}],
+                         "title": unit.capitalize(), "format": fmt}],
         })
 
 
