@@ -152,6 +152,13 @@ def partial_opacity() -> dict:
     return {"condition": {"test": f"datum.{PARTIAL}", "value": PARTIAL_OPACITY}, "value": 1}
 
 
+def zero_scale(values: list[dict], *fields: str) -> dict:
+    """A scale from zero; when every value is zero or missing, up to 1 (100% for a
+    fraction) instead of collapsing onto the zero line."""
+    top = max((abs(r[f]) for r in values for f in fields if r.get(f) is not None), default=0)
+    return {"zero": True, "nice": True} if top else {"domain": [0, 1]}
+
+
 def count_axis(title: str, fmt: str = ",d") -> dict:
     """A count axis: starts at zero, whole numbers with thousands separators."""
     return {"title": title, "format": fmt, "tickMinStep": 1}

@@ -175,7 +175,7 @@ def immigration_share(result: Result, *, title: str | None = None) -> dict:
                     figures=", ".join(_at(base.percent(shares[y]), y, result) for y in ends))
     y = {"field": "share", "type": "quantitative",
          "axis": {"title": t("Share of all filings"), "format": ".0%"},
-         "scale": {"zero": True, "nice": True}}
+         "scale": base.zero_scale(values, "share")}
     tooltip = [_year_tooltip(),
                {"field": "share", "type": "quantitative", "title": t("Share"),
                 "format": ".1%"},
@@ -212,7 +212,7 @@ def single_trend(result: Result, *, title: str, value: str | None = None,
             "x": base.year_axis(result, values),
             "y": {"field": value, "type": "quantitative",
                   "axis": base.count_axis(unit.capitalize(), ",d" if whole else ",.0f"),
-                  "scale": {"zero": True}},
+                  "scale": base.zero_scale(values, value)},
             "opacity": base.partial_opacity(),
             "tooltip": [_year_tooltip(),
                         {"field": value, "type": "quantitative",
@@ -246,7 +246,7 @@ def columns_over_years(result: Result, columns: dict[str, str], *, title: str,
                         "range": ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(columns)]},
               "legend": {"title": None, "labelExpr": base.cases("value", columns),
                          "orient": "bottom"}}
-    y = {"field": "value", "type": "quantitative", "scale": {"zero": True, "nice": True},
+    y = {"field": "value", "type": "quantitative", "scale": base.zero_scale(values, *columns),
          "axis": {"title": axis_title, "format": fmt}}
     tooltip = [_year_tooltip(),
                {"field": "series_name", "type": "nominal", "title": t("Series")},

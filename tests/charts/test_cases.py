@@ -97,3 +97,12 @@ def test_speed_lines_are_days_and_shares(meta):
     assert days["layer"][0]["encoding"]["y"]["axis"]["title"] == "Days"
     soon = charts.disposed_within_a_day(result)
     assert "within a day 25.0% in FY2024" in soon["description"]
+
+
+def test_all_zero_shares_keep_a_percent_axis(meta):
+    rows = [{"fiscal_year": 2024, "share_within_1_day": 0.0, "share_within_7_days": 0.0}]
+    spec = charts.disposed_within_a_day(hand_result(meta, rows, ["fiscal_year"]))
+    assert spec["layer"][0]["encoding"]["y"]["scale"] == {"domain": [0, 1]}
+    rows[0]["share_within_7_days"] = 0.02
+    spec = charts.disposed_within_a_day(hand_result(meta, rows, ["fiscal_year"]))
+    assert spec["layer"][0]["encoding"]["y"]["scale"] == {"zero": True, "nice": True}
