@@ -8,7 +8,23 @@ labelled axes (counts from zero) and ``description``, the text alternative.
 Synthetic data is marked by the page or sheet around the chart: ``is_synthetic``.
 """
 
-from crossings.charts.base import data_through, is_synthetic, partial_note
+from crossings.charts.base import data_through, is_synthetic, partial_note, responsive
+from crossings.charts.cases import (
+    conviction_rates,
+    disposed_within_a_day,
+    outcomes,
+    plea_down,
+    sentence_brackets,
+    speed_days,
+)
+from crossings.charts.comparisons import (
+    per_apprehension,
+    prison_cost,
+    prison_years,
+    reconcile_causes,
+    top_districts,
+    two_sources,
+)
 from crossings.charts.maps import GEO_STATIC_URL, district_map
 from crossings.charts.render import to_png, to_svg, to_vega
 from crossings.charts.trends import (
@@ -17,8 +33,13 @@ from crossings.charts.trends import (
     immigration_share,
     single_trend,
 )
+from crossings.charts.words import Language, language
 
 __all__ = [
-    "GEO_STATIC_URL", "border_vs_rest", "district_map", "data_through", "filings_by_charge", "immigration_share",
-    "is_synthetic", "partial_note", "single_trend", "to_png", "to_svg", "to_vega",
+    "GEO_STATIC_URL", "Language", "border_vs_rest", "conviction_rates", "data_through",
+    "disposed_within_a_day", "district_map", "filings_by_charge", "immigration_share",
+    "is_synthetic", "language", "outcomes", "partial_note", "per_apprehension", "plea_down",
+    "prison_cost", "prison_years", "reconcile_causes", "responsive", "sentence_brackets",
+    "single_trend", "speed_days", "to_png", "to_svg", "to_vega", "top_districts",
+    "two_sources",
 ]

@@ -20,7 +20,9 @@ from functools import cache
 from importlib import resources
 
 from crossings.charts import base
+from crossings.charts.base import t
 from crossings.charts.trends import require, value_column
+from crossings.charts.words import N_
 from crossings.errors import InvalidRequest
 from crossings.measures import Result
 from crossings.measures.result import is_fraction
@@ -32,13 +34,13 @@ KEY = "district_map_key"
 #: The panels below the main map: (feature id, title, central meridian). Each is a
 #: Mercator map turned to its own meridian (so that Vega-Lite gives each panel its
 #: own projection, fitted to its shape, instead of one shared by all four).
-INSETS = (("PR", "Puerto Rico", -66.5), ("VI", "Virgin Islands", -64.8),
-          ("GU", "Guam", 144.8), ("NMI", "Northern Mariana Is.", 145.7))
+INSETS = (("PR", N_("Puerto Rico"), -66.5), ("VI", N_("Virgin Islands"), -64.8),
+          ("GU", N_("Guam"), 144.8), ("NMI", N_("Northern Mariana Is."), 145.7))
 #: ColorBrewer YlGnBu, light to dark: readable in grey and with colour blindness.
 COLOURS = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
 NO_ROW_COLOUR = "#d9d9d9"
 #: The legend's words for a district without a row in the result.
-NO_ROW = "no row (none recorded)"
+NO_ROW = N_("no row (none recorded)")
 MAIN_SIZE = (640, 400)
 INSET_SIZE = (130, 90)
 
@@ -148,7 +150,8 @@ def _state_borders(geo_url: str | None) -> dict:
 
 def _bound(number: float, fmt: str) -> str:
     if fmt == ".1%":
-        return f"{number:.0%}" if round(number * 100, 9).is_integer() else f"{number:.1%}"
+        points = round(number * 100, 9)
+        return t("{value}%", value=base.number(points, 0 if points.is_integer() else 1))
     return base.number(number, 0 if float(number).is_integer() else 1)
 
 
@@ -156,16 +159,19 @@ def bin_labels(breaks: list[float], fmt: str, values: list[float]) -> list[str]:
     """The legend's words for the bins between ``breaks``: "under 10", "10 to 99",
     "1,000 or more" (whole counts), "85% to under 95%" (anything else)."""
     if not breaks:
-        shown = sorted({_bound(v, fmt) for v in values})
-        return [" to ".join(shown[:1] + shown[-1:]) if shown else "no value"]
+        return [_bound(values[0], fmt) if values else t("no value")]
     whole = fmt == ",d" and all(float(b).is_integer() for b in breaks)
-    labels = [f"under {_bound(breaks[0], fmt)}"]
+    labels = [t("under {high}", high=_bound(breaks[0], fmt))]
     for low, high in zip(breaks, breaks[1:], strict=False):
-        upper = _bound(high - 1, fmt) if whole else f"under {_bound(high, fmt)}"
-        labels.append(f"{_bound(low, fmt)} to {upper}")
+        if whole:
+            labels.append(t("{low} to {high}", low=_bound(low, fmt),
+                            high=_bound(high - 1, fmt)))
+        else:
+            labels.append(t("{low} to under {high}", low=_bound(low, fmt),
+                            high=_bound(high, fmt)))
     # A top bin holding only the highest value is named by it ("100%", not "or more").
     top = _bound(breaks[-1], fmt)
-    labels.append(top if breaks[-1] == max(values) else f"{top} or more")
+    labels.append(top if breaks[-1] == max(values) else t("{low} or more", low=top))
     return labels
 
 
@@ -174,12 +180,12 @@ def _colour(breaks: list[float], labels: list[str], unit: str,
     """The bin of each shape (a calculate) and the colour encoding of the bins."""
     colours = [COLOURS[round(i * (len(COLOURS) - 1) / max(1, len(labels) - 1))]
                for i in range(len(labels))]
-    cases = "".join(f"datum.map_value < {b} ? '{label}' : "
+    cases = "".join(f"datum.map_value < {b} ? {base.literal(label)} : "
                     for b, label in zip(breaks, labels, strict=False))
-    calculate = {"calculate": f"!isValid(datum.map_value) ? '{NO_ROW}' : {cases}"
-                              f"'{labels[-1]}'", "as": "map_bin"}
+    calculate = {"calculate": f"!isValid(datum.map_value) ? {base.literal(t(NO_ROW))} : "
+                              f"{cases}{base.literal(labels[-1])}", "as": "map_bin"}
     colour = {"field": "map_bin", "type": "ordinal", "title": unit.capitalize(),
-              "scale": ({"domain": [*labels, NO_ROW], "range": [*colours, NO_ROW_COLOUR]}
+              "scale": ({"domain": [*labels, t(NO_ROW)], "range": [*colours, NO_ROW_COLOUR]}
                         if any_missing else {"domain": labels, "range": colours}),
               "legend": {"orient": "right", "symbolType": "square", "symbolSize": 180,
                          "symbolStrokeColor": "#888888", "symbolStrokeWidth": 0.5}}
@@ -196,7 +202,7 @@ def _transforms(values: list[dict], value: str, fmt: str, link: str | None) -> l
         {"calculate": "isValid(datum.district_name) ? datum.district_name : "
                       "datum.properties.name", "as": "map_name"},
         {"calculate": f"isValid(datum.map_value) ? format(datum.map_value, '{fmt}') : "
-                      f"'{NO_ROW}'", "as": "map_shown"},
+                      f"{base.literal(t(NO_ROW))}", "as": "map_shown"},
     ]
     if link:
         out.append({"calculate": f"replace({json.dumps(link)}, '{{district}}', "
@@ -217,7 +223,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     if len({r.get(base.YEAR) for r in result.table.to_pylist()}) > 1:
         raise InvalidRequest("the district map shows one fiscal year or a span summed: "
                              "group by district only, or filter one year")
-    unit = unit or value.replace("_", " ")
+    unit = unit or (t("defendants") if value == "defendants" else value.replace("_", " "))
     values = base.rows(result)
     fmt = _format(result, value)
     numbers = [r[value] for r in values if r.get(value) is not None]
@@ -225,7 +231,7 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     labels = bin_labels(breaks, fmt, numbers)
     bin_field, colour = _colour(breaks, labels, unit, bool(_missing(values)))
     transforms = [*_transforms(values, value, fmt, link), bin_field]
-    encoding = {"tooltip": [{"field": "map_name", "type": "nominal", "title": "District"},
+    encoding = {"tooltip": [{"field": "map_name", "type": "nominal", "title": t("District")},
                             {"field": "map_shown", "type": "nominal",
                              "title": unit.capitalize()}]}
     if link:
@@ -236,11 +242,11 @@ def district_map(result: Result, *, value: str | None = None, title: str | None 
     main["layer"].append(_state_borders(geo_url))
     insets = [_panel(geo, transforms, colour, encoding, size=INSET_SIZE,
                      projection={"type": "mercator", "rotate": [-meridian, 0, 0]},
-                     only=feature, title=name)
+                     only=feature, title=t(name))
               for feature, name, meridian in INSETS]
-    spec = base.frame(title or f"{unit.capitalize()} by district",
+    spec = base.frame(base.titled(title, t("{unit} by district", unit=unit.capitalize())),
                       _describe(result, values, value, fmt, labels, unit), values,
-                      base.subtitle(_scope_note(result)),
+                      base.subtitle(base.scope_note(result)),
                       vconcat=[main, {"hconcat": insets, "spacing": 12}],
                       resolve={"scale": {"color": "shared"}})
     spec["datasets"] = {"result": spec.pop("data")["values"]}
@@ -255,15 +261,6 @@ def _missing(values: list[dict]) -> set[str]:
     return set(district_ids()) - drawn
 
 
-def _scope_note(result: Result) -> str | None:
-    """The partial-year note when the summed years include a partial one."""
-    where = result.meta.get("where") or {}
-    years = [y for y in result.meta.get("years_covered") or []
-             if where.get("from_year", y) <= y <= where.get("to_year", y)]
-    rows_years = {r.get(base.YEAR) for r in result.table.to_pylist()} - {None}
-    return base.partial_note(result, rows_years or years)
-
-
 def _describe(result: Result, values: list[dict], value: str, fmt: str,
               labels: list[str], unit: str) -> str:
     ranked = sorted((r for r in values if r.get(value) is not None),
@@ -271,5 +268,6 @@ def _describe(result: Result, values: list[dict], value: str, fmt: str,
     top = ", ".join(f"{r.get('district_short_name') or r['district']} "
                     f"({_shown(r[value], fmt)})" for r in ranked[:3])
     missing = len(_missing(values))
-    return (f"A map of the 94 federal judicial districts coloured by {unit} in bins "
-            f"({'; '.join(labels)}): highest {top}; {missing} district(s) with no row.")
+    return t("A map of the 94 federal judicial districts coloured by {unit} in bins "
+             "({bins}): highest {top}; {missing} district(s) with no row.", unit=unit,
+             bins="; ".join(labels), top=top, missing=missing)

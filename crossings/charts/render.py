@@ -17,9 +17,17 @@ def _convert():
 
 
 def _checked(spec: dict) -> dict:
-    # The specs carry their data inline; a URL would make rendering reach outside.
+    # NaN has no JSON form: a spec holding one is a bug upstream, not a chart.
     json.dumps(spec, allow_nan=False)
     return spec
+
+
+def _locale(locale: str | None) -> dict:
+    """vl-convert's number and date locale (d3 names: ``es-ES``, ``en-US``...), so that
+    axis labels read as the sheet's language does: 1.234,5 in Spanish."""
+    if locale is None:
+        return {}
+    return {"format_locale": locale, "time_format_locale": locale}
 
 
 def to_vega(spec: dict) -> dict:
@@ -27,13 +35,14 @@ def to_vega(spec: dict) -> dict:
     return _convert().vegalite_to_vega(_checked(spec), vl_version=VEGALITE_VERSION)
 
 
-def to_svg(spec: dict) -> str:
-    """The chart as an SVG document (text), fonts as text, no external reference."""
+def to_svg(spec: dict, locale: str | None = None) -> str:
+    """The chart as an SVG document (text; no external reference: data must be inline,
+    ``allowed_base_urls`` is empty). ``locale``: a d3 locale name such as ``es-ES``."""
     return _convert().vegalite_to_svg(_checked(spec), vl_version=VEGALITE_VERSION,
-                                      allowed_base_urls=[])
+                                      allowed_base_urls=[], **_locale(locale))
 
 
-def to_png(spec: dict, scale: float = 2.0) -> bytes:
+def to_png(spec: dict, scale: float = 2.0, locale: str | None = None) -> bytes:
     """The chart as PNG bytes (``scale`` 2: sharp on paper and on high-density screens)."""
     return _convert().vegalite_to_png(_checked(spec), vl_version=VEGALITE_VERSION,
-                                      scale=scale, allowed_base_urls=[])
+                                      scale=scale, allowed_base_urls=[], **_locale(locale))

@@ -4,11 +4,13 @@ immigration share of all filings, and one series alone (a district's profile).""
 from __future__ import annotations
 
 from crossings.charts import base
-from crossings.charts.base import PARTIAL, YEAR
+from crossings.charts.base import PARTIAL, YEAR, t
+from crossings.charts.words import N_
 from crossings.errors import InvalidRequest
 from crossings.measures import Result
 
-BORDER_NAMES = {"southwest": "Southwest border districts", "other": "All other districts"}
+BORDER_NAMES = {"southwest": N_("Southwest border districts"),
+                "other": N_("All other districts")}
 
 
 def require(result: Result, *columns: str, chart: str) -> None:
@@ -32,36 +34,50 @@ def value_column(result: Result, value: str | None) -> str:
 
 def _year_span(values: list[dict]) -> str:
     years = base.years_of(values)
-    return f"FY{years[0]} to FY{years[-1]}" if years else "no fiscal year"
+    if not years:
+        return t("no fiscal year")
+    return t("{first} to {last}", first=base.fy(years[0]), last=base.fy(years[-1]))
+
+
+def _at(value: str, year: int, result: Result) -> str:
+    """ "1,482 in FY2016" (or "... in FY2025 (partial)")."""
+    return t("{value} in {year}", value=value, year=base.year_label(year, result))
 
 
 def _ends(result: Result, totals: dict[int, float], digits: int = 0) -> str:
-    """ "1,482 in FY2016 and 641 in FY2025 (partial)": the first and last years."""
+    """ "1,482 in FY2016, 819 in FY2024, 641 in FY2025 (partial)": the first year, the
+    last full one and the last."""
     if not totals:
-        return "no rows"
+        return t("no rows")
     first, last = min(totals), max(totals)
-    parts = [f"{base.number(totals[first], digits)} in {base.year_label(first, result)}"]
+    parts = [_at(base.number(totals[first], digits), first, result)]
     full = [y for y in totals if y not in base.partial_years(result)]
     if full and max(full) not in (first, last):
-        parts.append(f"{base.number(totals[max(full)], digits)} in FY{max(full)}")
+        parts.append(_at(base.number(totals[max(full)], digits), max(full), result))
     if last != first:
-        parts.append(f"{base.number(totals[last], digits)} in {base.year_label(last, result)}")
+        parts.append(_at(base.number(totals[last], digits), last, result))
     return ", ".join(parts)
 
 
-def filings_by_charge(result: Result, *, title: str = "Immigration filings by charge",
-                      value: str = "defendants", unit: str = "defendants") -> dict:
+def _year_tooltip() -> dict:
+    return {"field": YEAR, "type": "ordinal", "title": t("Fiscal year")}
+
+
+def filings_by_charge(result: Result, *, title: str | None = None,
+                      value: str = "defendants", unit: str | None = None) -> dict:
     """Stacked bars: ``value`` per fiscal year, one colour per charge
     (a result ``--by fiscal_year,charge``; filter the charges in the query)."""
     require(result, YEAR, "charge", value, chart="filings by charge")
+    unit = unit or t("defendants")
     values = base.rows(result)
     totals = base.totals_by_year(values, value)
     charges = [c for c in base.CHARGE_NAMES if any(r["charge"] == c for r in values)]
-    description = (f"Stacked bars of {unit} per fiscal year by charge "
-                   f"({', '.join(base.charge_name(c) for c in charges)}), "
-                   f"{_year_span(values)}: {_ends(result, totals)}.")
+    description = t("Stacked bars of {unit} per fiscal year by charge ({charges}), {span}: "
+                    "{figures}.", unit=unit,
+                    charges=", ".join(base.charge_name(c) for c in charges),
+                    span=_year_span(values), figures=_ends(result, totals))
     return base.frame(
-        title, description, values,
+        base.titled(title, t("Immigration filings by charge")), description, values,
         base.subtitle(base.partial_note(result, base.years_of(values))),
         width=base.WIDTH, height=base.HEIGHT,
         transform=_charge_fields(),
@@ -75,8 +91,8 @@ def filings_by_charge(result: Result, *, title: str = "Immigration filings by ch
                       "scale": base.charge_colour(charges), "legend": base.charge_legend()},
             "order": {"field": "charge_order", "type": "quantitative"},
             "opacity": base.partial_opacity(),
-            "tooltip": [{"field": YEAR, "type": "ordinal", "title": "Fiscal year"},
-                        {"field": "charge_name", "type": "nominal", "title": "Charge"},
+            "tooltip": [_year_tooltip(),
+                        {"field": "charge_name", "type": "nominal", "title": t("Charge")},
                         {"field": value, "type": "quantitative", "title": unit.capitalize(),
                          "format": ",d"}],
         })
@@ -84,11 +100,9 @@ def filings_by_charge(result: Result, *, title: str = "Immigration filings by ch
 
 def _charge_fields() -> list[dict]:
     """The charge's name and its stacking position, computed in the chart from its code."""
-    names = " : ".join(f"datum.charge == '{code}' ? '{name}'"
-                       for code, name in base.CHARGE_NAMES.items())
-    order = " : ".join(f"datum.charge == '{code}' ? {i}"
+    order = " : ".join(f"datum.charge == {base.literal(code)} ? {i}"
                        for i, code in enumerate(base.CHARGE_NAMES))
-    return [{"calculate": f"{names} : datum.charge", "as": "charge_name"},
+    return [{"calculate": base.cases("charge", base.CHARGE_NAMES), "as": "charge_name"},
             {"calculate": f"{order} : 99", "as": "charge_order"}]
 
 
@@ -114,72 +128,81 @@ def series_lines(result: Result, values: list[dict], y: dict, tooltip: list[dict
     return layers
 
 
-def border_vs_rest(result: Result, *, title: str = "Southwest border against the rest",
-                   value: str = "defendants", unit: str = "defendants") -> dict:
+def border_vs_rest(result: Result, *, title: str | None = None,
+                   value: str = "defendants", unit: str | None = None) -> dict:
     """Two lines: the five southwest border districts and all others
     (a result ``--by fiscal_year,border``)."""
     require(result, YEAR, "border", value, chart="border against the rest")
+    unit = unit or t("defendants")
     values = base.rows(result)
     parts = []
     for border, name in BORDER_NAMES.items():
         totals = base.totals_by_year([r for r in values if r["border"] == border], value)
         if totals:
-            parts.append(f"{name.lower()}: {_ends(result, totals)}")
-    description = (f"Lines of {unit} per fiscal year in the southwest border districts and "
-                   f"in all other districts, {_year_span(values)}; {'; '.join(parts)}.")
-    names = " : ".join(f"datum.value == '{k}' ? '{v}'" for k, v in BORDER_NAMES.items())
+            parts.append(t("{where}: {figures}", where=t(name).lower(),
+                           figures=_ends(result, totals)))
+    description = t("Lines of {unit} per fiscal year in the southwest border districts and "
+                    "in all other districts, {span}; {figures}.", unit=unit,
+                    span=_year_span(values), figures="; ".join(parts))
     colour = {"field": "border", "type": "nominal",
               "scale": {"domain": list(BORDER_NAMES), "range": ["#D55E00", "#56B4E9"]},
-              "legend": {"title": "Where filed", "labelExpr": f"{names} : datum.label"}}
+              "legend": {"title": t("Where filed"),
+                         "labelExpr": base.cases("value", BORDER_NAMES)}}
     y = {"field": value, "type": "quantitative", "axis": base.count_axis(unit.capitalize()),
          "scale": {"zero": True}}
-    tooltip = [{"field": YEAR, "type": "ordinal", "title": "Fiscal year"},
-               {"field": "border", "type": "nominal", "title": "Border"},
+    tooltip = [_year_tooltip(),
+               {"field": "border_name", "type": "nominal", "title": t("Where filed")},
                {"field": value, "type": "quantitative", "title": unit.capitalize(),
                 "format": ",d"}]
-    return base.frame(title, description, values,
+    return base.frame(base.titled(title, t("Southwest border against the rest")),
+                      description, values,
                       base.subtitle(base.partial_note(result, base.years_of(values))),
                       width=base.WIDTH, height=base.HEIGHT,
+                      transform=[{"calculate": base.cases("border", BORDER_NAMES),
+                                  "as": "border_name"}],
                       layer=series_lines(result, values, y, tooltip, colour))
 
 
-def immigration_share(result: Result, *, title: str = (
-        "Immigration's share of all federal criminal filings")) -> dict:
+def immigration_share(result: Result, *, title: str | None = None) -> dict:
     """One line: the ``immigration`` group's share of each year's filings, on a percent
     axis from 0 (a result ``--by fiscal_year,charge_group --share``)."""
     require(result, YEAR, "charge_group", "share", chart="immigration share")
     values = base.rows(result)
     shares = {r[YEAR]: r["share"] for r in values if r["charge_group"] == "immigration"}
-    description = ("A line of immigration charges' share of all federal criminal filings per "
-                   f"fiscal year, {_year_span(values)}: "
-                   + ", ".join(f"{base.percent(shares[y])} in {base.year_label(y, result)}"
-                               for y in sorted(shares)[:1] + sorted(shares)[-1:]) + ".")
+    ends = sorted(shares)[:1] + sorted(shares)[-1:]
+    description = t("A line of immigration charges' share of all federal criminal filings "
+                    "per fiscal year, {span}: {figures}.", span=_year_span(values),
+                    figures=", ".join(_at(base.percent(shares[y]), y, result) for y in ends))
     y = {"field": "share", "type": "quantitative",
-         "axis": {"title": "Share of all filings", "format": ".0%"},
-         "scale": {"zero": True, "nice": True}}
-    tooltip = [{"field": YEAR, "type": "ordinal", "title": "Fiscal year"},
-               {"field": "share", "type": "quantitative", "title": "Share", "format": ".1%"},
-               {"field": "defendants", "type": "quantitative", "title": "Immigration filings",
-                "format": ",d"}]
-    colour = {"value": "#0072B2"}
+         "axis": {"title": t("Share of all filings"), "format": ".0%"},
+         "scale": base.zero_scale(values, "share")}
+    tooltip = [_year_tooltip(),
+               {"field": "share", "type": "quantitative", "title": t("Share"),
+                "format": ".1%"},
+               {"field": "defendants", "type": "quantitative",
+                "title": t("Immigration filings"), "format": ",d"}]
     shown = [r for r in values if r["charge_group"] == "immigration"]
-    return base.frame(title, description, values,
+    return base.frame(base.titled(title, t("Immigration's share of all federal criminal filings")),
+                      description, values,
                       base.subtitle(base.partial_note(result, base.years_of(values))),
                       width=base.WIDTH, height=base.HEIGHT,
                       transform=[{"filter": "datum.charge_group == 'immigration'"}],
-                      layer=series_lines(result, shown, y, tooltip, colour))
+                      layer=series_lines(result, shown, y, tooltip, {"value": "#0072B2"}))
 
 
 def single_trend(result: Result, *, title: str, value: str | None = None,
-                 unit: str = "defendants") -> dict:
+                 unit: str | None = None) -> dict:
     """Bars of one series per fiscal year (a result ``--by fiscal_year``, e.g. one
-    district's filings); a partial year lighter."""
+    district's filings, or its median prison term); a partial year lighter."""
     value = value_column(result, value)
     require(result, YEAR, value, chart="trend")
+    unit = unit or t("defendants")
+    whole = str(result.table.schema.field(value).type).startswith(("int", "uint"))
+    fmt, digits = (",d", 0) if whole else (",.1f", 1)
     values = base.rows(result)
     totals = base.totals_by_year(values, value)
-    description = (f"Bars of {unit} per fiscal year, {_year_span(values)}: "
-                   f"{_ends(result, totals)}.")
+    description = t("Bars of {unit} per fiscal year, {span}: {figures}.", unit=unit,
+                    span=_year_span(values), figures=_ends(result, totals, digits))
     return base.frame(
         title, description, values,
         base.subtitle(base.partial_note(result, base.years_of(values))),
@@ -188,9 +211,52 @@ def single_trend(result: Result, *, title: str, value: str | None = None,
         encoding={
             "x": base.year_axis(result, values),
             "y": {"field": value, "type": "quantitative",
-                  "axis": base.count_axis(unit.capitalize()), "scale": {"zero": True}},
+                  "axis": base.count_axis(unit.capitalize(), ",d" if whole else ",.0f"),
+                  "scale": base.zero_scale(values, value)},
             "opacity": base.partial_opacity(),
-            "tooltip": [{"field": YEAR, "type": "ordinal", "title": "Fiscal year"},
+            "tooltip": [_year_tooltip(),
                         {"field": value, "type": "quantitative",
-                         "title": unit.capitalize(), "format": ",d"}],
+                         "title": unit.capitalize(), "format": fmt}],
         })
+
+
+def columns_over_years(result: Result, columns: dict[str, str], *, title: str,
+                       axis_title: str, fmt: str, what: str) -> dict:
+    """Lines of several columns of a ``--by fiscal_year`` result (``columns``: name ->
+    legend label, untranslated), on one axis from zero (``fmt``: ``.0%`` for fractions).
+    ``title``, ``axis_title`` and ``what`` come translated."""
+    require(result, YEAR, *columns, chart=title)
+    values = base.rows(result)
+    percent = fmt.endswith("%")
+    shown = (base.percent if percent else base.number)
+    parts = []
+    for column, label in columns.items():
+        series = {r[YEAR]: r[column] for r in values if r.get(column) is not None}
+        if series:
+            first, last = min(series), max(series)
+            parts.append(t("{series} {first} and {last}", series=t(label).lower(),
+                           first=_at(shown(series[first]), first, result),
+                           last=_at(shown(series[last]), last, result)))
+        else:
+            parts.append(t("{series}: no figure", series=t(label).lower()))
+    description = t("Lines of {what} per fiscal year, {span}: {figures}.", what=what,
+                    span=_year_span(values), figures="; ".join(parts))
+    colour = {"field": "series", "type": "nominal",
+              "scale": {"domain": list(columns),
+                        "range": ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(columns)]},
+              "legend": {"title": None, "labelExpr": base.cases("value", columns),
+                         "orient": "bottom"}}
+    y = {"field": "value", "type": "quantitative", "scale": base.zero_scale(values, *columns),
+         "axis": {"title": axis_title, "format": fmt}}
+    tooltip = [_year_tooltip(),
+               {"field": "series_name", "type": "nominal", "title": t("Series")},
+               {"field": "value", "type": "quantitative", "title": axis_title,
+                "format": ".1%" if percent else ",.1f"}]
+    return base.frame(title, description, values,
+                      base.subtitle(base.partial_note(result, base.years_of(values))),
+                      width=base.WIDTH, height=base.HEIGHT,
+                      transform=[{"fold": list(columns), "as": ["series", "value"]},
+                                 {"filter": "isValid(datum.value)"},
+                                 {"calculate": base.cases("series", columns),
+                                  "as": "series_name"}],
+                      layer=series_lines(result, values, y, tooltip, colour))

@@ -100,3 +100,27 @@ def test_a_year_without_partial_has_no_note(chart_store):
     assert "subtitle" not in spec["title"]
     assert not any(r[PARTIAL] for r in spec["data"]["values"])
     assert "labelExpr" not in spec["encoding"]["x"]["axis"]
+
+
+def test_a_median_trend_keeps_its_decimal(chart_store):
+    result = measure("sentences", ["fiscal_year"], store=chart_store)
+    spec = charts.single_trend(result, title="Median prison term", value="median_prison_months",
+                               unit="months")
+    first = result.table.to_pylist()[0]
+    assert f"{first['median_prison_months']:,.1f} in FY{first['fiscal_year']}" in \
+        spec["description"]
+    assert spec["encoding"]["tooltip"][1]["format"] == ",.1f"
+
+
+def test_an_empty_title_is_kept_empty(by_charge):
+    assert charts.filings_by_charge(by_charge, title="")["title"]["text"] == ""
+
+
+def test_responsive_specs_fit_their_container(by_charge, chart_store, vega_lite_schema):
+    spec = charts.responsive(charts.filings_by_charge(by_charge))
+    assert spec["width"] == "container" and spec["autosize"]["type"] == "fit-x"
+    assert_valid(spec, vega_lite_schema)
+    assert charts.filings_by_charge(by_charge)["width"] == 560  # the original untouched
+    district = measure("filings", ["district"], store=chart_store)
+    map_spec = charts.district_map(district, geo_url=charts.GEO_STATIC_URL)
+    assert charts.responsive(map_spec) == map_spec
