@@ -141,19 +141,27 @@ def measure_rules(source: str, cut: int = EXAMPLE_YTD_CUT) -> list[dict]:
 
 @cache
 def _context_rules() -> tuple[dict, ...]:
-    """The published series' measures and their rules: those that need no store as their
-    own results say them; the others from the constants the measures write."""
+    """The published series' measures and the rule of each option that changes it: those
+    that need no store as their own results say them; the others from the constants the
+    measures write."""
     from crossings.measures import measure
 
-    by_name = {"per_apprehension": per_apprehension.RULE.format(
-                   last=border.exact_sector_years()[-1]),
-               "prison_cost": prison_cost.RULE}
+    fixed = {"per_apprehension": per_apprehension.RULE.format(
+                 last=border.exact_sector_years()[-1]),
+             "prison_cost": prison_cost.RULE}
     out = []
     for spec in beside.CONTEXT_MEASURES.values():
-        rule = by_name.get(spec.name) or measure(spec.name).meta.rule
+        if spec.name in fixed:
+            rules = [{"options": {}, "rule": fixed[spec.name]}]
+        else:
+            options = [{}, *({"by": d} for d in spec.dimensions if d != "fiscal_year"),
+                       *({"series": s} for s in border.REMOVAL_CHOICES
+                         if spec.name == "removals")]
+            rules = _distinct([{"options": o, "rule": measure(spec.name, **o).meta.rule}
+                               for o in options])
         out.append({"measure": spec.name, "summary": spec.summary,
                     "dimensions": list(spec.dimensions), "uses_store": spec.store,
-                    "coverage": list(beside.COVERAGE.get(spec.name, ())), "rule": rule})
+                    "coverage": list(beside.COVERAGE.get(spec.name, ())), "rules": rules})
     return tuple(out)
 
 
