@@ -26,6 +26,8 @@ from crossings.measures.query import Query
 
 #: Years back of each change column.
 CHANGES = {"1y": 1, "5y": 5}
+PARTIAL_NO_CHANGE = ("Fiscal year {years} is partial: no change is given for it (null); use "
+                     "--ytd to compare the same months of each year.")
 
 
 def value_column(q: Query, table: pa.Table) -> str:
@@ -80,9 +82,7 @@ def with_change(q: Query, table: pa.Table, covered: tuple[int, int] | None,
         table = table.append_column(f"change_{label}_pct", pa.array(relative, pa.float64()))
     shown = [y for y in partial if y in set(table["fiscal_year"].to_pylist())]
     if shown and not ytd:
-        warnings.append(f"Fiscal year {', '.join(map(str, shown))} is partial: no change is "
-                        "given for it (null); use --ytd to compare the same months of "
-                        "each year.")
+        warnings.append(PARTIAL_NO_CHANGE.format(years=", ".join(map(str, shown))))
     return table
 
 

@@ -142,13 +142,20 @@ COVERAGE = {
                  "Series are never added together.",),
 }
 COVERAGE["encounters"] = COVERAGE["apprehensions"]
+AS_PRINTED = ("Published figures as printed, not counted by crossings "
+              "(crossings/context/data/README.md).")
+SERIES_BREAK = ("The series changes in FY{years} (series_break): compare years across a break "
+                "with care.")
+NO_TITLE8_FIGURE = "FY{year}: no Southwest-border Title 8 figure (null): {reason}"
+YEAR_NULL = "FY{year}: {reason}"
+SERIES_NOTE = "series {name}: {text}"
+REGIONS_NOTE = "Regions: {regions}"
 
 
 def context_meta(name: str, by: list[str], years, sources: dict[str, Provenance],
                  rule: str, columns: list[str] = ()) -> Meta:
     files = {f.name: f for p in sources.values() for f in p.files}
-    return Meta(coverage=[*COVERAGE.get(name, ()), "Published figures as printed, "
-                          "not counted by crossings (crossings/context/data/README.md)."],
+    return Meta(coverage=[*COVERAGE.get(name, ()), AS_PRINTED],
                 columns={c: COLUMN_TEXT[c] for c in columns if c in COLUMN_TEXT},measure=name, summary=CONTEXT_MEASURES[name].summary, source=CONTEXT_SOURCE,
                 release=None, files=list(files.values()), data_as_of=None, synthetic=False,
                 citation=context_citation(sources), engine="none (shipped tables)",
@@ -208,8 +215,9 @@ def apprehensions(by: list[str], years) -> Result:
     meta.notes = [*_series_notes(rows), series.fact("title8_before_fy2020").statement,
                   series.fact("title42_not_added").statement]
     meta.warnings = break_warnings(rows) + [
-        f"FY{r['fiscal_year']}: no Southwest-border Title 8 figure (null): "
-        + series.fact("fy2021_title8_missing").statement for r in rows
+        NO_TITLE8_FIGURE.format(year=r["fiscal_year"],
+                                reason=series.fact("fy2021_title8_missing").statement)
+        for r in rows
         if r["series"] == "cbp_t8+t42" and r["swb_title8_apprehensions"] is None]
     return Result(out, meta, keys=by)
 
@@ -277,9 +285,9 @@ def _region_apprehensions(by: list[str], years) -> Result:
 def region_note() -> str:
     from crossings.context.regions import regions
 
-    return "Regions: " + "; ".join(
+    return REGIONS_NOTE.format(regions="; ".join(
         f"{r.name} = districts {'+'.join(r.districts)}, sectors {', '.join(r.sectors)}"
-        for r in regions())
+        for r in regions()))
 
 
 REGION_WARNING = ("By border region through FY2019 only: sector counts from FY2020 include "
@@ -288,13 +296,12 @@ REGION_WARNING = ("By border region through FY2019 only: sector counts from FY20
 
 def _series_notes(rows: list[dict]) -> list[str]:
     names = dict.fromkeys(r["series"] for r in rows if r["series"])
-    return [f"series {n}: {border.SERIES_TEXT[n]}" for n in names]
+    return [SERIES_NOTE.format(name=n, text=border.SERIES_TEXT[n]) for n in names]
 
 
 def break_warnings(rows: list[dict]) -> list[str]:
     breaks = sorted({r["fiscal_year"] for r in rows if r["series_break"]})
-    return [f"The series changes in FY{', FY'.join(map(str, breaks))} (series_break): "
-            "compare years across a break with care."] if breaks else []
+    return [SERIES_BREAK.format(years=", FY".join(map(str, breaks)))] if breaks else []
 
 
 # --- encounters -----------------------------------------------------------------------------
@@ -346,7 +353,8 @@ def removals(by: list[str], years, chosen: str | None) -> Result:
     meta.options = {"series": chosen}
     meta.notes = [series.fact("ice_only" if chosen == "ice" else "removals_break").statement]
     meta.warnings = break_warnings(rows) + [
-        f"FY{r['fiscal_year']}: {r['note']}" for r in rows if r["series"] is None]
+        YEAR_NULL.format(year=r["fiscal_year"], reason=r["note"]) for r in rows
+        if r["series"] is None]
     return Result(out, meta, keys=by)
 
 

@@ -29,6 +29,7 @@ from importlib import resources
 from crossings import sources
 from crossings.context import border, series
 from crossings.measures import (
+    answers,
     beside,
     charges,
     per_apprehension,
@@ -36,6 +37,7 @@ from crossings.measures import (
     rates,
     reconcile,
     scenario,
+    years,
     ytd,
 )
 from crossings.measures import meta as meta_module
@@ -139,19 +141,27 @@ def measure_rules(source: str, cut: int = EXAMPLE_YTD_CUT) -> list[dict]:
 
 @cache
 def _context_rules() -> tuple[dict, ...]:
-    """The published series' measures and their rules: those that need no store as their
-    own results say them; the others from the constants the measures write."""
+    """The published series' measures and the rule of each option that changes it: those
+    that need no store as their own results say them; the others from the constants the
+    measures write."""
     from crossings.measures import measure
 
-    by_name = {"per_apprehension": per_apprehension.RULE.format(
-                   last=border.exact_sector_years()[-1]),
-               "prison_cost": prison_cost.RULE}
+    fixed = {"per_apprehension": per_apprehension.RULE.format(
+                 last=border.exact_sector_years()[-1]),
+             "prison_cost": prison_cost.RULE}
     out = []
     for spec in beside.CONTEXT_MEASURES.values():
-        rule = by_name.get(spec.name) or measure(spec.name).meta.rule
+        if spec.name in fixed:
+            rules = [{"options": {}, "rule": fixed[spec.name]}]
+        else:
+            options = [{}, *({"by": d} for d in spec.dimensions if d != "fiscal_year"),
+                       *({"series": s} for s in border.REMOVAL_CHOICES
+                         if spec.name == "removals")]
+            rules = _distinct([{"options": o, "rule": measure(spec.name, **o).meta.rule}
+                               for o in options])
         out.append({"measure": spec.name, "summary": spec.summary,
                     "dimensions": list(spec.dimensions), "uses_store": spec.store,
-                    "coverage": list(beside.COVERAGE.get(spec.name, ())), "rule": rule})
+                    "coverage": list(beside.COVERAGE.get(spec.name, ())), "rules": rules})
     return tuple(out)
 
 
@@ -181,34 +191,25 @@ def citation_format(source: str) -> str:
 
 # --- the caveats ---------------------------------------------------------------------------
 #: Sentences the measures write into ``meta.warnings`` and ``meta.notes`` with figures
-#: filled in (the fixed ones are read from their modules below).
+#: filled in, by the templates those modules format.
 WARNING_TEMPLATES = {
-    "years_outside_data": "fiscal years {low} to {high} were asked; the data covers fiscal "
-                          "years {first} to {last}, so the years {outside} count zero",
-    "no_fiscal_year": "the data holds no fiscal year: every count is zero",
-    "partial_year_no_change": "Fiscal year {years} is partial: no change is given for it "
-                              "(null); use --ytd to compare the same months of each year.",
-    "series_break": "The series changes in FY{years} (series_break): compare years across "
-                    "a break with care.",
-    "no_title8_figure": "FY{year}: no Southwest-border Title 8 figure (null): {reason}",
-    "no_title8_denominator": "FY{year}: no Title 8 denominator (null): {reason}",
-    "coif_secondary": "The COIF rate of FY{years} comes from a secondary page quoting the "
-                      "BOP notice, not the notice itself.",
-    "coif_none": "No cost (null) for FY{years}: no BOP COIF rate was published within two "
-                 "years of them.",
-    "year_null": "FY{year}: {reason}",  # the most general: matched last
+    "years_outside_data": years.OUTSIDE,
+    "no_fiscal_year": years.NO_FISCAL_YEAR,
+    "partial_year_no_change": answers.PARTIAL_NO_CHANGE,
+    "series_break": beside.SERIES_BREAK,
+    "coif_secondary": prison_cost.COIF_SECONDARY,
+    "coif_none": prison_cost.COIF_NONE,
+    "no_title8_figure": beside.NO_TITLE8_FIGURE,
+    "no_title8_denominator": per_apprehension.NO_DENOMINATOR,
+    "year_null": beside.YEAR_NULL,  # the most general: matched last
 }
 NOTE_TEMPLATES = {
-    "series": "series {name}: {text}",
-    "regions": "Regions: {regions}",
-    "published_national": "Published figures: each is set beside the national count of its "
-                          "own fiscal year, charge and basis, whatever --by and the year "
-                          "filter.",
-    "guam_nmi": "Guam and the Northern Mariana Islands are one district here (93+94).",
-    "encounters_own_measure": "The encounter series is its own measure (encounters), never "
-                              "spliced onto apprehensions.",
-    "published_as_printed": "Published figures as printed, not counted by crossings "
-                            "(crossings/context/data/README.md).",
+    "series": beside.SERIES_NOTE,
+    "regions": beside.REGIONS_NOTE,
+    "published_national": reconcile.PUBLISHED_NATIONAL,
+    "guam_nmi": reconcile.GUAM_NMI,
+    "encounters_own_measure": per_apprehension.ENCOUNTERS_APART,
+    "published_as_printed": beside.AS_PRINTED,
 }
 
 

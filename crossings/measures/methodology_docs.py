@@ -46,12 +46,9 @@ def _source(src: dict) -> list[str]:
     for m in src["measures"]:
         out.append(f"#### `{m['measure']}`: {m['summary']}")
         out.append("")
-        if "rules" in m:
-            out += [f"* {option_label(r['options'], r.get('ytd_cut_month'))}: {r['rule']}"
-                    for r in m["rules"]]
-        else:
-            out.append(f"* rule: {m['rule']}")
-            out += [f"* coverage: {c}" for c in m["coverage"]]
+        out += [f"* {option_label(r['options'], r.get('ytd_cut_month'))}: {r['rule']}"
+                for r in m["rules"]]
+        out += [f"* coverage: {c}" for c in m.get("coverage", [])]
         out += [f"* column `{c}`: {t}" for c, t in m.get("column_text", {}).items()]
         out.append("")
     out += ["**Partial year.** " + src["partial_year"], "", "**Coverage** (in every "

@@ -25,6 +25,9 @@ RULE = ("Filings (the filings measure, border = southwest, immigration charges) 
         "figure from FY2020, null where none is published; Title 42 expulsions beside, "
         "never added. By region: the filings of its districts per 1,000 apprehensions "
         "of its whole sectors, through FY{last} only.")
+NO_DENOMINATOR = "FY{year}: no Title 8 denominator (null): {reason}"
+ENCOUNTERS_APART = ("The encounter series is its own measure (encounters), never spliced onto "
+                    "apprehensions.")
 
 
 def title8(year: int) -> tuple[int | None, int | None, str | None, str | None]:
@@ -126,8 +129,7 @@ def _describe(meta, wanted: list[str], rows: list[dict]) -> None:
         "note": "why a denominator is null"}
     meta.notes = [series.fact("title8_before_fy2020").statement,
                   series.fact("title42_not_added").statement,
-                  "The encounter series is its own measure (encounters), never spliced onto "
-                  "apprehensions."]
+                  ENCOUNTERS_APART]
     if "region" in wanted:
         meta.notes.append(series.fact("sectors_not_districts").statement)
         meta.notes.append(beside.region_note())
@@ -136,4 +138,4 @@ def _describe(meta, wanted: list[str], rows: list[dict]) -> None:
         meta.warnings.append(beside.REGION_WARNING)
     for year in (y for y in missing if "region" not in wanted or y <= last):
         reason = next(r["note"] for r in rows if r["fiscal_year"] == year)
-        meta.warnings.append(f"FY{year}: no Title 8 denominator (null): {reason}")
+        meta.warnings.append(NO_DENOMINATOR.format(year=year, reason=reason))

@@ -34,6 +34,12 @@ SHARE_SERVED_NOTE = ("share_served {share}: the share of each imposed term taken
                      "priced apart.")
 
 
+COIF_SECONDARY = ("The COIF rate of FY{years} comes from a secondary page quoting the BOP "
+                  "notice, not the notice itself.")
+COIF_NONE = ("No cost (null) for FY{years}: no BOP COIF rate was published within two years "
+             "of them.")
+
+
 def checked_share(share_served) -> float:
     try:
         share = float(share_served)
@@ -71,12 +77,10 @@ def cost_meta(meta, rows: list[dict], share: float) -> None:
     quoted = sorted({r["coif_year"] for r in rows if r["coif_year"] is not None
                      and coif.annual_rates()[r["coif_year"]].secondary})
     if quoted:
-        meta.warnings.append(f"The COIF rate of FY{', FY'.join(map(str, quoted))} comes from "
-                             "a secondary page quoting the BOP notice, not the notice itself.")
+        meta.warnings.append(COIF_SECONDARY.format(years=", FY".join(map(str, quoted))))
     without = sorted({r["fiscal_year"] for r in rows if r["coif_year"] is None})
     if without:
-        meta.warnings.append(f"No cost (null) for FY{beside.span(without)[2:]}: no BOP COIF "
-                             "rate was published within two years of them.")
+        meta.warnings.append(COIF_NONE.format(years=beside.span(without)[2:]))
     meta.warnings.append(LEFT_OUT)
 
 

@@ -93,9 +93,7 @@ def reconcile(by=("fiscal_year", "charge"), where: dict | None = None, *,
     meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
     if published:
         meta.published = compare_published(national)
-        meta.notes.append(PUBLISHED_NOTE if codes else (
-            "Published figures: each is set beside the national count of its own fiscal "
-            "year, charge and basis, whatever --by and the year filter."))
+        meta.notes.append(PUBLISHED_NOTE if codes else PUBLISHED_NATIONAL)
     return Result(table, meta)
 
 
@@ -121,6 +119,9 @@ def _query(where: dict | None, keywords: dict):
     return build_query("filings", where={k: v for k, v in where.items() if v is not None})
 
 
+PUBLISHED_NATIONAL = ("Published figures: each is set beside the national count of its own "
+                      "fiscal year, charge and basis, whatever --by and the year filter.")
+GUAM_NMI = "Guam and the Northern Mariana Islands are one district here (93+94)."
 PUBLISHED_NOTE = ("Published figures are national totals: they are not compared with one "
                   "district's counts (leave out --district to compare them).")
 
@@ -241,7 +242,7 @@ def _meta(by, codes, where, idb_entry, lions_entry, engine: str) -> Meta:
         identities=list(IDENTITIES),
         coverage=[*SOURCES["idb"].coverage, *SOURCES["lions"].coverage],
         provisional_months={lions_entry.release: provisional_months(lions_entry.release)},
-        notes=["Guam and the Northern Mariana Islands are one district here (93+94)."])
+        notes=[GUAM_NMI])
 
 
 def published_figures(path: Path = PUBLISHED_FILE) -> list[dict]:

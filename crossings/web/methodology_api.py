@@ -16,4 +16,5 @@ router = APIRouter(prefix="/api/v1", tags=["methodology"])
 @router.get("/methodology")
 def get_methodology(request: Request) -> dict:
     """The methodology, with ``store``: what the served store holds."""
-    return methodology(Store(request.app.state.store))
+    store = request.app.state.store
+    return methodology(store if isinstance(store, Store) else Store(store))
