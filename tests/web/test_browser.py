@@ -15,21 +15,14 @@ import pytest
 
 from crossings.web import pages
 
-
-def page_paths() -> tuple[str, ...]:
-    """The paths of every page the site has (``pages.PAGES``: paths, or a mapping or
-    records keyed by path)."""
-    declared = getattr(pages, "PAGES", ("/",))
-    if isinstance(declared, dict):
-        declared = declared.keys()
-    return tuple(item if isinstance(item, str) else item.path for item in declared)
-
-
-PATHS = page_paths()
+#: Every page of the site (the pages export them; the skeleton had only "/").
+PATHS = tuple(getattr(pages, "PAGES", ("/",)))
 #: A phone: the width of the commonest handsets in CSS pixels.
 PHONE = {"width": 390, "height": 844}
 #: What axe reports that a page must never have.
 BLOCKING_IMPACTS = ("serious", "critical")
+
+
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "index"
 
