@@ -247,9 +247,9 @@ def main() -> None:
     store = args.out / f"idb-{args.rows}"
     if not (store / "manifest.json").exists():
         build_store(args.rows, store)
-    from crossings.web import pages
+    from crossings.web.pages import PAGES
 
-    fixed = fixed_urls(tuple(getattr(pages, "PAGES", ("/",))))
+    fixed = fixed_urls(PAGES)
     seen: set[str] = set(fixed)
     rng = random.Random(1)
     served = start_server(store, args.out, env={"CROSSINGS_CACHE": str(args.out / "cache")},

@@ -13,10 +13,8 @@ import re
 
 import pytest
 
-from crossings.web import pages
+from crossings.web.pages import PAGES as PATHS
 
-#: Every page of the site (the pages export them; the skeleton had only "/").
-PATHS = tuple(getattr(pages, "PAGES", ("/",)))
 #: A phone: the width of the commonest handsets in CSS pixels.
 PHONE = {"width": 390, "height": 844}
 #: What axe reports that a page must never have.
