@@ -184,8 +184,6 @@ async def run_trial(base_url: str, rate: float, seconds: float, connections: int
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     timeout = httpx.Timeout(REQUEST_TIMEOUT_S, pool=REQUEST_TIMEOUT_S * 3)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
-        for url in fixed:  # a busy day's first visitors: not timed
-            await client.get(url)
         tasks = []
         started = time.perf_counter()
         for n in range(round(rate * seconds)):
@@ -199,6 +197,18 @@ async def run_trial(base_url: str, rate: float, seconds: float, connections: int
         await asyncio.gather(*tasks)
         trial.wall_s = time.perf_counter() - started
     return trial
+
+
+async def warm(base_url: str, urls: list[str]) -> list[str]:
+    """Ask each URL once, one after the other, untimed (the first builds or loads the
+    store's derived tables): a busy day's first visitors. Returns the failures."""
+    failures = []
+    async with httpx.AsyncClient(base_url=base_url, timeout=600) as client:
+        for url in urls:
+            response = await client.get(url)
+            if response.status_code >= 400:
+                failures.append(f"HTTP {response.status_code} <- {url}")
+    return failures
 
 
 def report(trial: Trial) -> None:
@@ -247,9 +257,9 @@ def main() -> None:
     store = args.out / f"idb-{args.rows}"
     if not (store / "manifest.json").exists():
         build_store(args.rows, store)
-    from crossings.web import pages
+    from crossings.web.pages import PAGES
 
-    fixed = fixed_urls(tuple(getattr(pages, "PAGES", ("/",))))
+    fixed = fixed_urls(PAGES)
     seen: set[str] = set(fixed)
     rng = random.Random(1)
     served = start_server(store, args.out, env={"CROSSINGS_CACHE": str(args.out / "cache")},
@@ -257,6 +267,11 @@ def main() -> None:
     print(f"store {store} ({args.rows:,} rows); server {served.base_url}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     try:
+        started = time.perf_counter()
+        failures = asyncio.run(warm(served.base_url, fixed))
+        print(f"the 30 fixed URLs asked once (untimed): {time.perf_counter() - started:.1f} s"
+              + "".join(f"\n  {failure}" for failure in failures))
+
         def run(rate: float, seconds: float = args.search_seconds) -> Trial:
             served.check_alive()
             trial = asyncio.run(run_trial(served.base_url, rate, seconds, args.connections,

@@ -45,8 +45,10 @@ CHART_SELECTOR = ".chart, .vega-embed"
 MARK_FOCUSABLE = """() => {
     const selector = 'a[href], button, input:not([type=hidden]), select, textarea, '
         + 'summary, iframe, [contenteditable=""], [contenteditable=true], [tabindex]';
-    const visible = el => el.getClientRects().length > 0
-        && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]');
+    // checkVisibility: false inside a closed <details> (content-visibility), display:none
+    // or visibility:hidden.
+    const visible = el => el.checkVisibility({visibilityProperty: true})
+        && !el.closest('[inert]');
     return [...document.querySelectorAll(selector)]
         .filter(el => !el.disabled && el.tabIndex >= 0 && visible(el))
         .map((el, i) => { el.dataset.tabProbe = String(i);
@@ -93,14 +95,18 @@ class BrowserPage:
                 arg=CHART_SELECTOR, timeout=timeout_ms)
 
     def unreachable_by_tab(self) -> list[str]:
-        """The controls that pressing Tab never focuses (each control once, then a few
-        more presses to come round past the browser's own stops)."""
+        """The controls that pressing Tab never focuses. Chromium adds stops of its own
+        (scrollable boxes, its toolbar), so Tab is pressed until every control was
+        reached or three times as often as there are controls, whichever comes first."""
         controls = self.page.evaluate(MARK_FOCUSABLE)
-        reached = set()
-        for _ in range(len(controls) + 3):
+        reached: set[str] = set()
+        for _ in range(3 * len(controls) + 10):
+            if len(reached) == len(controls):
+                break
             self.page.keyboard.press("Tab")
-            reached.add(self.page.evaluate(
-                "() => document.activeElement?.dataset?.tabProbe ?? null"))
+            probe = self.page.evaluate("() => document.activeElement?.dataset?.tabProbe")
+            if probe is not None:
+                reached.add(probe)
         return [html for index, html in enumerate(controls) if str(index) not in reached]
 
     def widths(self) -> dict:

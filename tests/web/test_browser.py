@@ -13,23 +13,14 @@ import re
 
 import pytest
 
-from crossings.web import pages
+from crossings.web.pages import PAGES as PATHS
 
-
-def page_paths() -> tuple[str, ...]:
-    """The paths of every page the site has (``pages.PAGES``: paths, or a mapping or
-    records keyed by path)."""
-    declared = getattr(pages, "PAGES", ("/",))
-    if isinstance(declared, dict):
-        declared = declared.keys()
-    return tuple(item if isinstance(item, str) else item.path for item in declared)
-
-
-PATHS = page_paths()
 #: A phone: the width of the commonest handsets in CSS pixels.
 PHONE = {"width": 390, "height": 844}
 #: What axe reports that a page must never have.
 BLOCKING_IMPACTS = ("serious", "critical")
+
+
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "index"
 

@@ -73,3 +73,12 @@ def test_a_page_wider_than_the_screen_is_seen(browser_page):
     browser_page.page.set_content('<div style="width: 600px">wide</div>')
     width = browser_page.widths()
     assert width["client"] == 390 and width["scroll"] == 600 + 8
+
+
+def test_controls_inside_a_closed_details_are_not_asked_of_tab(browser_page):
+    browser_page.page.set_content("""<details><summary>more</summary>
+        <button>inside</button></details><button>outside</button>""")
+    assert browser_page.unreachable_by_tab() == []
+    assert browser_page.page.evaluate(
+        "() => [...document.querySelectorAll('[data-tab-probe]')].map(e => e.textContent)"
+    ) == ["more", "outside"]

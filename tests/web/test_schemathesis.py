@@ -27,6 +27,9 @@ from schemathesis.checks import (
 from crossings.web import create_app
 
 MAX_EXAMPLES = int(os.environ.get("CROSSINGS_SCHEMATHESIS_EXAMPLES", "15"))
+#: A first call per operation builds the store's derived tables (each test has its own
+#: cache folder): seconds, more on a busy machine; a hang is still caught.
+REQUEST_TIMEOUT_S = 60
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
 
@@ -59,4 +62,4 @@ def store_app(web_store):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.data_too_large])
 def test_every_generated_request_gets_an_answer_its_schema_declares(case, store_app):
-    case.call_and_validate(app=store_app, checks=CHECKS)
+    case.call_and_validate(app=store_app, checks=CHECKS, timeout=REQUEST_TIMEOUT_S)
