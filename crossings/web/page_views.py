@@ -118,9 +118,12 @@ def districts(state, filters: Filters, query) -> View:
     value, words = MAP_MEASURES[chosen]
     by_district = call(chosen, filters, by="district")
     top = call(chosen, filters, by="district", sort=f"-{value}", top="15")
+    kept = filters.query_string(measure=None if chosen == "filings" else chosen)
+    link = "/districts?" + (f"{kept}&" if kept else "") + "district={district}"
     blocks = [
         block(state, "map", f"Districts by {words}", by_district,
-              lambda r: placeholder.bars(r, value, x="district_short_name", title="Districts"),
+              lambda r: charts.district_map(r, value=value, unit=words, link=link,
+                                            geo_url=charts.GEO_STATIC_URL),
               lede="Click a district (or pick it from the list above) for its profile."),
         block(state, "top", f"The 15 districts with the most {words}", top,
               lambda r: placeholder.bars(r, value, x="district_short_name", title="Top 15")),
@@ -282,15 +285,3 @@ def _share_served(text: str | None) -> str:
         raise InvalidRequest(f"share_served must be more than 0 and at most 1, not {share}")
     return str(share)
 
-
-# --- Methodology ----------------------------------------------------------------------------
-def methodology(state, filters: Filters, query) -> View:
-    """PLACEHOLDER rules until the methodology helper's library function lands."""
-    from crossings.measures.query import MEASURES
-    from crossings.sources import SOURCES
-
-    rules = [{"id": m.name, "title": m.name, "text": [m.summary]} for m in MEASURES.values()]
-    coverage = [{"source": s.name, "title": s.title, "gaps": list(s.coverage)}
-                for s in SOURCES.values()]
-    return View("Methodology", "methodology.html", [],
-                {"rules": rules, "caveats": [], "coverage": coverage})
