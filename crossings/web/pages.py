@@ -119,7 +119,7 @@ def page_query(request: Request, spec: PageSpec, filters: Filters) -> str:
     """The page's query string: its filters and its own parameters, nothing else."""
     own = [(k, v) for k in PAGE_PARAMS.get(spec.path, ())
            for v in request.query_params.getlist(k) if v]
-    return urlencode([*filters.given().items(), *own])
+    return urlencode([*filters.given().items(), *own], safe=",")
 
 
 def twin(request: Request, spec: PageSpec, filters: Filters, view) -> dict:
