@@ -62,8 +62,10 @@ def block(state, block_id: str, title: str, api: ApiCall, chart=None, **kwargs) 
 
 # --- Overview ------------------------------------------------------------------------
 def overview(state, filters: Filters, query) -> View:
-    by_charge = call("filings", filters, by="fiscal_year,charge", change="true")
+    by_charge = call("filings", filters, by="fiscal_year,charge")
     total = call("filings", filters, by="fiscal_year", change="true")
+    main = call("filings", filters, by="fiscal_year,charge", change="true",
+                charge=",".join(MAIN_CHARGES))
     blocks = [
         block(state, "by-charge", f"Filings by charge ({charge_words(filters)})", by_charge,
               lambda r: charts.filings_by_charge(r, title="Filings by charge"),
@@ -84,13 +86,14 @@ def overview(state, filters: Filters, query) -> View:
     totals = page_data.run(state, total)
     figures = [headline(f"All {charge_words(filters)}", totals.to_pylist(), totals.meta)]
     if not filters.charge:
-        rows = blocks[0].result.to_pylist()
+        each = page_data.run(state, main)
+        rows = each.to_pylist()
         figures += [headline(CHARGE_NAMES[c], [r for r in rows if r["charge"] == c],
-                             blocks[0].result.meta) for c in MAIN_CHARGES]
+                             each.meta) for c in MAIN_CHARGES]
     return View("Overview", "overview.html", blocks,
                 {"headline": [f for f in figures if f],
                  "headline_api": {"json": total.url(), "csv": total.url("csv"),
-                                  "by_charge": by_charge.url()}})
+                                  "by_charge": main.url()}})
 
 
 def headline(label: str, rows: list[dict], meta) -> dict | None:

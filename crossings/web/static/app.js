@@ -11,6 +11,16 @@
     tooltip: { disableDefaultStyle: true }
   };
 
+  /* Below this width (CSS pixels) a legend beside the chart would squeeze it: put it under. */
+  var NARROW = 560;
+
+  function legendBelow(spec) {
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({}, spec.config.legend, {
+      orient: "bottom", direction: "vertical", labelLimit: 200
+    });
+  }
+
   function readSpec(id) {
     var holder = document.getElementById(id);
     return holder ? JSON.parse(holder.textContent) : null;
@@ -34,6 +44,7 @@
     charts.forEach(function (element) {
       var spec = readSpec(element.getAttribute("data-spec"));
       if (!spec) { return; }
+      if (element.clientWidth < NARROW) { legendBelow(spec); }
       window.vegaEmbed(element, spec, options).then(function () {
         element.classList.add("drawn");
       }).catch(function (error) {
