@@ -145,7 +145,7 @@ def _state_borders(geo_url: str | None) -> dict:
     data = ({"url": geo_url} if geo_url else {"name": "geo_states"})
     return {"data": {**data, "format": {"type": "topojson", "mesh": "states"}},
             "mark": {"type": "geoshape", "filled": False, "stroke": "#555555",
-                     "strokeWidth": 0.9}}
+                     "strokeWidth": 0.9, "aria": False}}  # outlines: nothing to read out
 
 
 def _bound(number: float, fmt: str) -> str:

@@ -62,8 +62,10 @@ def block(state, block_id: str, title: str, api: ApiCall, chart=None, **kwargs) 
 
 # --- Overview ------------------------------------------------------------------------
 def overview(state, filters: Filters, query) -> View:
-    by_charge = call("filings", filters, by="fiscal_year,charge", change="true")
+    by_charge = call("filings", filters, by="fiscal_year,charge")
     total = call("filings", filters, by="fiscal_year", change="true")
+    main = call("filings", filters, by="fiscal_year,charge", change="true",
+                charge=",".join(MAIN_CHARGES))
     blocks = [
         block(state, "by-charge", f"Filings by charge ({charge_words(filters)})", by_charge,
               lambda r: charts.filings_by_charge(r, title="Filings by charge"),
@@ -84,13 +86,14 @@ def overview(state, filters: Filters, query) -> View:
     totals = page_data.run(state, total)
     figures = [headline(f"All {charge_words(filters)}", totals.to_pylist(), totals.meta)]
     if not filters.charge:
-        rows = blocks[0].result.to_pylist()
+        each = page_data.run(state, main)
+        rows = each.to_pylist()
         figures += [headline(CHARGE_NAMES[c], [r for r in rows if r["charge"] == c],
-                             blocks[0].result.meta) for c in MAIN_CHARGES]
+                             each.meta) for c in MAIN_CHARGES]
     return View("Overview", "overview.html", blocks,
                 {"headline": [f for f in figures if f],
                  "headline_api": {"json": total.url(), "csv": total.url("csv"),
-                                  "by_charge": by_charge.url()}})
+                                  "by_charge": main.url()}})
 
 
 def headline(label: str, rows: list[dict], meta) -> dict | None:
@@ -118,9 +121,12 @@ def districts(state, filters: Filters, query) -> View:
     value, words = MAP_MEASURES[chosen]
     by_district = call(chosen, filters, by="district")
     top = call(chosen, filters, by="district", sort=f"-{value}", top="15")
+    kept = filters.query_string(measure=None if chosen == "filings" else chosen)
+    link = "/districts?" + (f"{kept}&" if kept else "") + "district={district}"
     blocks = [
         block(state, "map", f"Districts by {words}", by_district,
-              lambda r: placeholder.bars(r, value, x="district_short_name", title="Districts"),
+              lambda r: charts.district_map(r, value=value, unit=words, link=link,
+                                            geo_url=charts.GEO_STATIC_URL),
               lede="Click a district (or pick it from the list above) for its profile."),
         block(state, "top", f"The 15 districts with the most {words}", top,
               lambda r: placeholder.bars(r, value, x="district_short_name", title="Top 15")),
@@ -282,15 +288,3 @@ def _share_served(text: str | None) -> str:
         raise InvalidRequest(f"share_served must be more than 0 and at most 1, not {share}")
     return str(share)
 
-
-# --- Methodology ----------------------------------------------------------------------------
-def methodology(state, filters: Filters, query) -> View:
-    """PLACEHOLDER rules until the methodology helper's library function lands."""
-    from crossings.measures.query import MEASURES
-    from crossings.sources import SOURCES
-
-    rules = [{"id": m.name, "title": m.name, "text": [m.summary]} for m in MEASURES.values()]
-    coverage = [{"source": s.name, "title": s.title, "gaps": list(s.coverage)}
-                for s in SOURCES.values()]
-    return View("Methodology", "methodology.html", [],
-                {"rules": rules, "caveats": [], "coverage": coverage})

@@ -24,7 +24,7 @@ from crossings.measures.charges import IMMIGRATION
 from crossings.measures.meta import RULES_VERSION
 from crossings.sources import SOURCES
 from crossings.version import __version__
-from crossings.web import page_data, page_views
+from crossings.web import page_data, page_methodology, page_views
 from crossings.web.page_filters import (
     BORDER_NAMES,
     SOURCE_NAMES,
@@ -67,7 +67,7 @@ SPECS = (
     PageSpec("/sources", "Two sources", page_views.sources,
              ("from_year", "to_year", "district", "charge")),
     PageSpec("/context", "Context", page_views.context, ("from_year", "to_year", "source")),
-    PageSpec("/methodology", "Methodology", page_views.methodology, ()),
+    PageSpec("/methodology", "Methodology", page_methodology.methodology, ()),
 )
 #: The page paths (the generic browser tests visit each).
 PAGES: tuple[str, ...] = tuple(spec.path for spec in SPECS)
@@ -119,7 +119,7 @@ def page_query(request: Request, spec: PageSpec, filters: Filters) -> str:
     """The page's query string: its filters and its own parameters, nothing else."""
     own = [(k, v) for k in PAGE_PARAMS.get(spec.path, ())
            for v in request.query_params.getlist(k) if v]
-    return urlencode([*filters.given().items(), *own])
+    return urlencode([*filters.given().items(), *own], safe=",")
 
 
 def twin(request: Request, spec: PageSpec, filters: Filters, view) -> dict:
@@ -127,7 +127,8 @@ def twin(request: Request, spec: PageSpec, filters: Filters, view) -> dict:
     query = page_query(request, spec, filters)
     return {"page": spec.path, "title": view.title,
             "permalink": spec.path + (f"?{query}" if query else ""),
-            "filters": filters.given(), **view.extra,
+            "filters": filters.given(),
+            **{k: v for k, v in view.extra.items() if not k.startswith("_")},
             "blocks": [b.as_json() for b in view.blocks]}
 
 
@@ -202,4 +203,10 @@ def _signed_pct(value) -> str:
         f"{abs(value):.1%}"
 
 
-TEMPLATES.env.filters.update(count=_count, signed=_signed, signed_pct=_signed_pct)
+def _upfirst(text: str) -> str:
+    """The first letter capitalised, the rest untouched (unlike Jinja's ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
+TEMPLATES.env.filters.update(count=_count, signed=_signed, signed_pct=_signed_pct,
+                             upfirst=_upfirst)

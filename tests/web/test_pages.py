@@ -3,6 +3,7 @@ inline script, shows the library's numbers, and keeps its filters in its URL."""
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -232,8 +233,6 @@ def test_every_block_links_its_csv_json_and_permalink(client):
 
 
 def test_each_chart_spec_is_data_beside_its_chart(client):
-    import json
-
     response = client.get("/")
     page = Page(response.text)
     charts = page.having(class_="chart")
@@ -273,3 +272,72 @@ def test_no_banner_when_the_data_is_real(court_only, path):
     assert not page.having(class_="synthetic-banner")
     assert "SYNTHETIC DATA" not in "".join(page.text)
     assert not page.having(id="f-source"), "one source loaded: nothing to choose"
+
+
+def page_text(page: Page) -> str:
+    return " ".join("".join(page.text).split())
+
+
+def test_methodology_shows_every_rule_caveat_checksum_and_citation(client, web_store):
+    from crossings.measures.methodology import methodology
+
+    text = page_text(get_page(client, "/methodology"))
+    library = methodology(web_store)
+    for source in library["sources"]:
+        for m in source["measures"]:
+            for rule in m.get("rules", []):
+                assert " ".join(rule["rule"].split()) in text, (source["source"], m["measure"])
+        for gap in source["coverage_gaps"] or source["coverage"]:
+            assert " ".join(gap.split()) in text
+    for caveat in library["caveats"]:
+        assert " ".join((caveat.get("text") or caveat["template"]).split()) in text, caveat["id"]
+    for release in library["store"]["releases"]:
+        assert release["citation"] in text
+        for f in release["files"]:
+            assert f["sha256"] in text
+    twin = client.get("/methodology?format=json").json()
+    assert twin["methodology"]["rules_version"] == library["rules_version"]
+
+
+def test_methodology_markdown_never_passes_raw_html():
+    from crossings.web.page_methodology import render_markdown
+
+    html = str(render_markdown("# Title\n\nA <script>alert(1)</script> and `code`."))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<code>code</code>" in html and "<h3>Title</h3>" in html
+
+
+def test_the_what_if_fields_round_trip_and_its_sentence_is_scenario_s(client, web_store):
+    from crossings.measures.scenario import scenario
+
+    query = "from_year=2023&to_year=2024&halt=illegal_entry&halt=alien_smuggling&share_served=0.85"
+    page = get_page(client, f"/context?{query}")
+    checked = {a["value"] for a in page.having(type="checkbox", name="halt") if "checked" in a}
+    assert checked == {"illegal_entry", "alien_smuggling"}
+    assert page.having(id="f-share_served")[0]["value"] == "0.85"
+    twin = client.get(f"/context?{query}&format=json").json()
+    what_if = next(b for b in twin["blocks"] if b["id"] == "scenario")
+    params = parse_qs(urlsplit(what_if["api"]["json"]).query)
+    assert params["halt"] == ["illegal_entry,alien_smuggling"]
+    assert params["share_served"] == ["0.85"]
+    halted = parse_qs(urlsplit(twin["permalink"]).query)["halt"]
+    assert ",".join(halted).split(",") == ["illegal_entry", "alien_smuggling"]
+    expected = scenario(["illegal_entry", "alien_smuggling"], from_year=2023, to_year=2024,
+                        share_served=0.85, store=web_store).to_pylist()
+    text = page_text(page)
+    for row in (r for r in expected if r["district"] == "all"):
+        assert (f"FY{row['fiscal_year']}: {row['halted_filings']:,} fewer defendants filed"
+                in text)
+        assert f"{row['prison_years_served']:,.1f} fewer prison years served" in text
+
+
+def test_the_map_is_coloured_by_the_measure_chosen(client):
+    page = get_page(client, "/districts?measure=prison_years&from_year=2020")
+    assert page.selected("f-measure") == "prison_years"
+    twin = client.get("/districts?measure=prison_years&from_year=2020&format=json").json()
+    assert twin["blocks"][0]["api"]["json"].startswith("/api/v1/measures/prison_years?")
+    assert "measure=prison_years" in twin["permalink"]
+    # A click on the map keeps the filters and the measure, and adds the district.
+    spec = json.loads(client.get("/districts?measure=prison_years&from_year=2020").text.split(
+        'id="spec-map">', 1)[1].split("</script>", 1)[0])
+    assert "/districts?from_year=2020&measure=prison_years&district=" in json.dumps(spec)

@@ -11,35 +11,19 @@
     tooltip: { disableDefaultStyle: true }
   };
 
+  /* Below this width (CSS pixels) a legend beside the chart would squeeze it: put it under. */
+  var NARROW = 560;
+
+  function legendBelow(spec) {
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({}, spec.config.legend, {
+      orient: "bottom", direction: "vertical", labelLimit: 200
+    });
+  }
+
   function readSpec(id) {
     var holder = document.getElementById(id);
     return holder ? JSON.parse(holder.textContent) : null;
-  }
-
-  function clickedValue(item, field) {
-    var datum = item && item.datum;
-    if (!datum) { return null; }
-    if (datum[field] !== undefined) { return datum[field]; }
-    if (datum.properties && datum.properties[field] !== undefined) {
-      return datum.properties[field];
-    }
-    return null;
-  }
-
-  /* A chart marked data-click-param opens the page for the clicked value (the map: a
-   * district's profile), keeping the other filters. */
-  function followClicks(element, view) {
-    var param = element.getAttribute("data-click-param");
-    var field = element.getAttribute("data-click-field") || param;
-    if (!param) { return; }
-    view.addEventListener("click", function (event, item) {
-      var value = clickedValue(item, field);
-      if (value === null || value === "") { return; }
-      var url = new URL(window.location.href);
-      url.searchParams.set(param, value);
-      url.hash = "";
-      window.location.assign(url.toString());
-    });
   }
 
   function drawCharts() {
@@ -60,9 +44,9 @@
     charts.forEach(function (element) {
       var spec = readSpec(element.getAttribute("data-spec"));
       if (!spec) { return; }
-      window.vegaEmbed(element, spec, options).then(function (result) {
+      if (element.clientWidth < NARROW) { legendBelow(spec); }
+      window.vegaEmbed(element, spec, options).then(function () {
         element.classList.add("drawn");
-        followClicks(element, result.view);
       }).catch(function (error) {
         element.classList.add("not-drawn");
         element.textContent = "The chart could not be drawn (" + error.message +
