@@ -14,7 +14,6 @@ import copy
 import re
 
 from crossings import charts as chart_specs
-from crossings.report.asks import Asked
 from crossings.report.figure import Chart
 from crossings.report.i18n import translations
 
@@ -33,24 +32,37 @@ EXPRESSION_KEYS = ("labelExpr", "calculate")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
-def draw(figures, asked: Asked, lang: str, paper: str) -> dict[str, Chart]:
-    """The trend chart and the district map of ``figures``, as SVG."""
-    _ = translations(lang).gettext
-    trend = chart_specs.filings_by_charge(figures.trend, title="", unit=_("defendants"))
+def specs(figures, paper: str = "letter") -> dict[str, tuple[dict, str]]:
+    """The charts package's specs for the sheet (in English), sized for ``paper``, each
+    with the command whose answer it draws."""
+    trend = chart_specs.filings_by_charge(figures.trend, title="")
     width, height = TREND_SIZE[paper]
     trend.update(width=width, height=height)
     trend["encoding"]["color"]["legend"].update(orient="right", title=None)
-    first, last = figures.trend_years
-    out = {"trend": _chart("trend", trend, figures.trend_command, lang, _(
-        "Stacked bars of immigration defendants filed per fiscal year by charge, "
-        "FY%(first)s to FY%(last)s.") % {"first": first, "last": last})}
-    spec = chart_specs.district_map(figures.districts, title="", value="defendants")
+    districts = chart_specs.district_map(figures.districts, title="", value="defendants")
     width, height = MAP_SIZE[paper]
-    spec.update(width=width, height=height)
-    out["map"] = _chart("map", spec, figures.districts_command, lang, _(
-        "Map of the federal judicial districts shaded by the immigration defendants filed "
-        "in FY%(year)s.") % {"year": figures.year})
-    return out
+    districts.update(width=width, height=height)
+    return {"trend": (trend, figures.trend_command),
+            "map": (districts, figures.districts_command)}
+
+
+def english_specs(figures) -> list[dict]:
+    """The specs whose words the catalogue must hold (catalog.py collects them)."""
+    return [spec for spec, _ in specs(figures).values()]
+
+
+def draw(figures, lang: str, paper: str) -> dict[str, Chart]:
+    """The trend chart and the district map of ``figures``, as SVG in ``lang``."""
+    _ = translations(lang).gettext
+    first, last = figures.trend_years
+    descriptions = {
+        "trend": _("Stacked bars of immigration defendants filed per fiscal year by charge, "
+                   "FY%(first)s to FY%(last)s.") % {"first": first, "last": last},
+        "map": _("Map of the federal judicial districts shaded by the immigration defendants "
+                 "filed in FY%(year)s.") % {"year": figures.year},
+    }
+    return {key: _chart(key, spec, command, lang, descriptions[key])
+            for key, (spec, command) in specs(figures, paper).items()}
 
 
 def _chart(key: str, spec: dict, command: str, lang: str, description: str) -> Chart:

@@ -7,6 +7,7 @@ data-cmd>`` so a reader's tool (and the tests) can check it against the
 
 from __future__ import annotations
 
+import datetime
 import json
 from functools import cache
 from pathlib import Path
@@ -76,6 +77,14 @@ class Writer:
 
     def date(self, value) -> str:
         return formats.date(value, self.lang)
+
+    @staticmethod
+    def fiscal_start(year: int) -> datetime.date:
+        return datetime.date(year - 1, 10, 1)
+
+    @staticmethod
+    def fiscal_end(year: int) -> datetime.date:
+        return datetime.date(year, 9, 30)
 
     def count(self, value) -> str:
         return formats.count(value, self.lang)

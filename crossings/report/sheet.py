@@ -60,7 +60,7 @@ def render(store: Store | str | Path | None = None, *, district: str | None = No
     asked = Asked(store if isinstance(store, Store) else Store(store), engine,
                   shown_store=shown_store)
     figures = compute(asked, scope)
-    drawn = charts.draw(figures, asked, lang, paper)
+    drawn = charts.draw(figures, lang, paper)
     printed = all_figures(figures)
     commands = list(dict.fromkeys([*(f.command for f in printed),
                                    figures.outcomes.bracket_command,

@@ -50,7 +50,7 @@ WHOLE_DISTRICT = N_("District of {state}")
 PLACES = (N_("New Mexico"), N_("New York"), N_("New Jersey"), N_("New Hampshire"),
           N_("North Carolina"), N_("South Carolina"), N_("North Dakota"), N_("South Dakota"),
           N_("Pennsylvania"), N_("Hawaii"), N_("Louisiana"), N_("West Virginia"),
-          N_("the Virgin Islands"), N_("the Northern Mariana Islands"), N_("Columbia"))
+          N_("the Virgin Islands"), N_("the Northern Mariana Islands"))
 _NAME = re.compile(r"^(?:(?P<part>\w+) )?District of (?P<state>.+)$")
 
 
