@@ -155,3 +155,16 @@ def _checked_paper(paper: str) -> str:
         raise InvalidRequest(f"unknown paper size {paper!r}; expected one of: "
                              f"{', '.join(PAPERS)}")
     return text
+
+
+def headline_rows(sheet: FactSheet) -> tuple[list[str], list[list]]:
+    """The headline figures as a table (columns, rows), for a terminal or a log; the
+    prosecutors' illegal-entry count (petty cases included) as ``illegal_entry_lions``."""
+    f = sheet.figures
+    columns = ["charge", "defendants", "change_1y", "change_1y_pct", "change_5y",
+               "change_5y_pct"]
+    rows = [[h.charge, h.filings.value, h.change_1y.value, h.change_1y_pct.value,
+             h.change_5y.value, h.change_5y_pct.value] for h in [*f.headlines, f.total]]
+    if f.lions.filings is not None:
+        rows.append(["illegal_entry_lions", f.lions.filings.value, None, None, None, None])
+    return columns, rows
