@@ -71,7 +71,7 @@ def render(store: Store | str | Path | None = None, *, district: str | None = No
     context = {"f": figures, "charts": drawn, "commands": numbers,
                "command_list": commands, "synthetic": sheet.synthetic,
                "provenance": provenance(figures), "caveats": caveat_lines(figures),
-               "partial_caveat": PARTIAL_CAVEAT,
+               "partial_caveat": PARTIAL_CAVEAT, "source_urls": SOURCE_URLS,
                "immigration": IMMIGRATION}
     return Rendered(render_html(context, lang, paper), sheet)
 
@@ -135,6 +135,10 @@ def provenance(figures: Figures) -> dict:
             "tool_version": __version__, "data_as_of": meta.data_as_of}
 
 
+#: Where each source is published: cited in the footer as text (the only URLs in the sheet).
+SOURCE_URLS = {"idb": "https://www.fjc.gov/research/idb",
+               "lions": "https://www.justice.gov/usao/resources/foia-library/"
+                        "national-caseload-data"}
 #: The court file's sentence on its partial year, which the sheet follows with the dates.
 PARTIAL_CAVEAT = next(line for line in IDB.coverage if "partial" in line)
 
