@@ -23,8 +23,9 @@ NUMBER_LOCALES = {
     "es": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0US$"]},
 }
 #: Width of the charts in CSS pixels (the sheet's column is 7.5 inches, 96 px each).
-TREND_SIZE = {"letter": (600, 150), "a4": (590, 160)}
+TREND_SIZE = {"letter": (640, 165), "a4": (620, 180)}
 MAP_SIZE = {"letter": (330, 190), "a4": (320, 190)}
+FONT = "Liberation Sans"
 #: Keys whose string values are words a reader sees.
 WORD_KEYS = ("title", "text", "subtitle")
 #: Keys whose string values are Vega expressions holding quoted words.
@@ -38,7 +39,8 @@ def specs(figures, paper: str = "letter") -> dict[str, tuple[dict, str]]:
     trend = chart_specs.filings_by_charge(figures.trend, title="")
     width, height = TREND_SIZE[paper]
     trend.update(width=width, height=height)
-    trend["encoding"]["color"]["legend"].update(orient="right", title=None)
+    trend["encoding"]["color"]["legend"].update(orient="top", direction="horizontal",
+                                                title=None)
     districts = chart_specs.district_map(figures.districts, title="", value="defendants")
     width, height = MAP_SIZE[paper]
     districts.update(width=width, height=height)
@@ -83,6 +85,8 @@ def localised(spec: dict, lang: str) -> dict:
         out["data"] = data
     config = out.setdefault("config", {})
     config["locale"] = {"number": NUMBER_LOCALES[lang]}
+    # The sheet's own font, so the SVG is laid out with the metrics it is printed with.
+    config["font"] = FONT
     return out
 
 

@@ -62,9 +62,7 @@ def render(store: Store | str | Path | None = None, *, district: str | None = No
     figures = compute(asked, scope)
     drawn = charts.draw(figures, lang, paper)
     printed = all_figures(figures)
-    commands = list(dict.fromkeys([*(f.command for f in printed),
-                                   figures.outcomes.bracket_command,
-                                   *(c.command for c in drawn.values())]))
+    commands = command_order(figures, printed, drawn)
     numbers = {c: i for i, c in enumerate(commands, 1)}
     sheet = FactSheet(None, None, None, lang, paper, figures, printed, list(drawn.values()),
                       commands, synthetic=bool(figures.meta.synthetic))
@@ -102,6 +100,15 @@ def fact_sheet(store: Store | str | Path | None = None, *, district: str | None 
         sheet.pdf = folder / f"{stem}.pdf"
         write_pdf(rendered.html, sheet.pdf)
     return sheet
+
+
+def command_order(figures: Figures, printed: list[Figure], drawn: dict[str, Chart]) -> list[str]:
+    """Each command once, numbered in the order the sheet shows what it gives."""
+    headline = [f.command for f in printed if f.key.startswith(("headline.", "immigration.",
+                                                                 "lions."))]
+    return list(dict.fromkeys([*headline, drawn["trend"].command, drawn["map"].command,
+                               *(f.command for f in printed),
+                               figures.outcomes.bracket_command]))
 
 
 def file_stem(sheet: FactSheet) -> str:
