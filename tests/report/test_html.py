@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from crossings.report.sheet import SOURCE_URLS
 from helpers.sheet_html import parse
+
+from crossings.report.sheet import SOURCE_URLS
 
 #: SVG's namespace names are identifiers, never fetched.
 NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}

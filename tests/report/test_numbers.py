@@ -12,13 +12,13 @@ import json
 import shlex
 
 import pytest
+from helpers.sheet_html import parse
+from helpers.tools import run_cli
 from typer.testing import CliRunner
 
 from crossings.cli.main import app
 from crossings.report import formats
 from crossings.report.figure import Figure
-from helpers.sheet_html import parse
-from helpers.tools import run_cli
 
 
 def _answer(command: str) -> list[dict]:

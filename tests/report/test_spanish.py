@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from helpers.sheet_html import parse, sentences
+
 from crossings.report import formats
 from crossings.sources import SOURCES
-from helpers.sheet_html import parse, sentences
 
 
 def test_the_spanish_sheet_has_none_of_the_english_sentences(sheets):
