@@ -50,7 +50,7 @@ def chart_messages(specs: list[dict]) -> list[str]:
             for key, value in node.items():
                 if key in ("data", "$schema", "description"):
                     continue
-                if key in WORD_KEYS:
+                if key in WORD_KEYS and not isinstance(value, dict):
                     found.extend(v for v in (value if isinstance(value, list) else [value])
                                  if isinstance(v, str) and _is_words(v))
                 elif key in EXPRESSION_KEYS and isinstance(value, str):
@@ -68,7 +68,10 @@ def chart_messages(specs: list[dict]) -> list[str]:
 
 def _is_words(text: str) -> bool:
     """Words to translate, not a code (``illegal_entry``) or a number."""
-    return bool(re.search(r"[A-Za-z]", text)) and (" " in text.strip() or text[:1].isupper())
+    from crossings.report.charts import is_bin_label
+
+    return (bool(re.search(r"[A-Za-z]", text)) and (" " in text.strip() or text[:1].isupper())
+            and not is_bin_label(text))
 
 
 def sheet_chart_specs(store) -> list[dict]:

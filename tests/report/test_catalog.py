@@ -12,7 +12,7 @@ from crossings.report import catalog
 from crossings.report.i18n import LOCALE_DIR, po_path, translations
 
 #: Translations allowed to equal their English original: place names spelled alike.
-SAME_IN_SPANISH = {"California", "Arizona"}
+SAME_IN_SPANISH = {"California", "Arizona", "Puerto Rico", "Guam"}
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 
 
