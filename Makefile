@@ -7,15 +7,15 @@ BIN = $(VENV)/bin
 DEB_PACKAGES = p7zip-full readstat unzip
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-test system-packages lint docs docs-check bench clean
+.PHONY: demo test install install-test system-packages sheet-packages lint docs docs-check bench clean
 
 demo: install
 	$(BIN)/crossings demo
 
-install: $(BIN)/activate
+install: $(BIN)/activate sheet-packages
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 
-install-test: $(BIN)/activate system-packages
+install-test: $(BIN)/activate system-packages sheet-packages
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 
 $(BIN)/activate:
@@ -23,13 +23,25 @@ $(BIN)/activate:
 
 # Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files,
 # unzip checks the zips the sample writer makes, chromium runs the browser tests
-# (Playwright drives Debian's build: never `playwright install`).
+# (Playwright drives Debian's build: never `playwright install`), pdftoppm turns
+# the fact sheet into PNGs.
 system-packages:
 	@missing=""; \
 	command -v 7z >/dev/null || missing="$$missing p7zip-full"; \
 	command -v readstat >/dev/null || missing="$$missing readstat"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# Debian packages the fact sheet's PDF needs (WeasyPrint: Pango; fonts), when missing.
+sheet-packages:
+	@missing=""; \
+	dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -q "Liberation Sans" || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

@@ -3,7 +3,12 @@
 ``crossings demo`` (and ``make demo``) runs this: a synthetic world is written
 in the real layouts, as the court file and as a matching prosecutors' (LIONS)
 release covering the same defendants; both are ingested into a demo store
-kept apart from real data, and summarised by the measures a user would run.
+kept apart from real data, summarised by the measures a user would run, and,
+with ``sheets``, set out as the fact sheet (HTML and PDF, English and Spanish).
+
+The prosecutors' release (JUNFY2025, data to June 30, 2025) covers the sheet's
+headline year, FY2024 (the court file's latest full year), completely, so the
+sheet shows its count of illegal-entry filings with the petty cases.
 """
 
 from __future__ import annotations
@@ -34,10 +39,13 @@ class DemoReport:
     border: Result  # immigration filings by border region
     sentences: Result  # sentences for illegal re-entry by fiscal year
     next_commands: list[str] = field(default_factory=list)
+    sheets: list = field(default_factory=list)  # crossings.report.FactSheet, one a language
 
 
 def run_demo(store: str | Path | None = None, *, defendants: int = DEMO_DEFENDANTS,
-             seed: int = 1, progress: ProgressCallback | None = None) -> DemoReport:
+             seed: int = 1, progress: ProgressCallback | None = None,
+             sheets: str | Path | None = None) -> DemoReport:
+    """Build the demo store; with ``sheets``, write the fact sheets into that folder."""
     target = Store(store or demo_store_dir())
     with tempfile.TemporaryDirectory(prefix="crossings-demo-") as folder:
         sample = write_lions_sample(Path(folder) / "lions", defendants=defendants, seed=seed,
@@ -48,7 +56,7 @@ def run_demo(store: str | Path | None = None, *, defendants: int = DEMO_DEFENDAN
         lions = ingest(sample.out, target, source="lions", force=True, replace=True,
                        progress=progress)
     recent = {"from_year": _recent(court.record), "charge": IMMIGRATION}
-    return DemoReport(
+    report = DemoReport(
         store=target.root, ingest=court, lions_ingest=lions,
         filings=measure("filings", by=["fiscal_year", "charge"], where=recent, store=target),
         border=measure("filings", by=["border"], where=recent, store=target),
@@ -56,6 +64,17 @@ def run_demo(store: str | Path | None = None, *, defendants: int = DEMO_DEFENDAN
                           where={**recent, "charge": "illegal_reentry"}, store=target),
         next_commands=next_commands(target.root),
     )
+    if sheets is not None:
+        report.sheets = write_sheets(target, Path(sheets))
+    return report
+
+
+def write_sheets(store: Store, folder: Path) -> list:
+    """The fact sheet over the demo store, HTML and PDF, in each language."""
+    from crossings.report import fact_sheet
+    from crossings.report.formats import LANGUAGES
+
+    return [fact_sheet(store, lang=lang, output=folder, pdf=True) for lang in LANGUAGES]
 
 
 def next_commands(store: Path) -> list[str]:

@@ -25,6 +25,22 @@ def _pivot(result) -> tuple[list[str], list[list]]:
     return columns, rows
 
 
+def _fact_sheets(sheets, fmt: Format, quiet: bool) -> None:
+    """The sheet's headline figures and the files written (SYNTHETIC on every page)."""
+    from crossings.report.sheet import headline_rows
+
+    if not sheets:
+        return
+    columns, rows = headline_rows(sheets[0])
+    common.emit_rows(columns, rows, fmt, title=f"Fact sheet headline: defendants filed in "
+                     f"FY{sheets[0].year} (SYNTHETIC DATA)",
+                     fractions=("change_1y_pct", "change_5y_pct"))
+    common.message("Fact sheets (every page marked SYNTHETIC DATA):", quiet)
+    for sheet in sheets:
+        for path in sheet.paths:
+            common.message(f"  {path}", quiet, wrap=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_command(
@@ -34,24 +50,29 @@ def register(app: typer.Typer) -> None:
         store: Path = typer.Option(None, "--store",
                                    help="Store for the demo (default: a 'demo' store "
                                         "beside the real one)."),
+        sheets: Path = typer.Option(Path("crossings-demo"), "--output", "-o", metavar="DIR",
+                                    help="Folder for the fact sheets (HTML and PDF, English "
+                                         "and Spanish)."),
         quiet: bool = common.quiet_option(),
         fmt: Format = common.format_option(),
     ) -> None:
         """Generate a synthetic court file and a matching prosecutors' release, ingest
-        both, and summarise them.
+        both, summarise them, and write the fact sheet into ./crossings-demo/.
 
         Everything here is SYNTHETIC sample data in the real layout: it shows what
         crossings does, not what happened.
         """
         with common.progress_bar(quiet) as update:
-            report = run_demo(store, defendants=defendants, seed=seed, progress=update)
+            report = run_demo(store, defendants=defendants, seed=seed, progress=update,
+                              sheets=sheets)
         if fmt == Format.json:
             common.emit_json({"store": str(report.store), "ingest": report.ingest.to_dict(),
                               "lions_ingest": report.lions_ingest.to_dict(),
                               "next_commands": report.next_commands,
                               "filings": report.filings.to_dict(),
                               "border": report.border.to_dict(),
-                              "sentences": report.sentences.to_dict()})
+                              "sentences": report.sentences.to_dict(),
+                              "fact_sheets": [str(p) for s in report.sheets for p in s.paths]})
             return
         common.emit_rows(("item", "value"), summary_rows(report.ingest)[:9], fmt)
         columns, rows_ = _pivot(report.filings)
@@ -65,6 +86,7 @@ def register(app: typer.Typer) -> None:
                                            "mean_prison_months", "life_or_death"])
         common.emit_rows(s.column_names, [list(r.values()) for r in s.to_pylist()], fmt,
                          title="Illegal re-entry: prison terms (months)")
+        _fact_sheets(report.sheets, fmt, quiet)
         for note in caveats(report.filings.meta)[:2]:
             common.message(note, quiet)
         common.message("Next, try (each works as printed):", quiet)

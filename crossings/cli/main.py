@@ -21,7 +21,7 @@ from crossings.version import __version__
 
 #: Command modules, each with ``register(app)``; one module per command.
 COMMANDS = ("demo", "sample", "ingest", "fetch", "stats", "scenario", "reconcile", "codebook",
-            "verify", "store", "serve")
+            "verify", "store", "serve", "report")
 
 app = typer.Typer(
     name="crossings",

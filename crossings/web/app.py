@@ -50,6 +50,8 @@ def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastA
     app.include_router(apidocs.router)
     app.include_router(pages.router)
     app.include_router(methodology_api.router)
+    from crossings.web.factsheet import router as fact_sheet_router
+    app.include_router(fact_sheet_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BoundedQuery)
 
