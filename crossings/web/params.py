@@ -71,7 +71,7 @@ Format = _enum("Format", ("json", "csv"))
 #: What an enumerated parameter allows (for the error shape of a value FastAPI refused).
 ALLOWED = {"measure": MEASURE_NAMES, "source": tuple(DIMENSIONS), "transfers": TRANSFERS,
            "charge_basis": CHARGE_BASES, "border": BORDERS, "series": REMOVAL_CHOICES,
-           "kind": KINDS, "format": ("json", "csv"), "idb_release": None}
+           "kind": KINDS, "format": ("json", "csv")}
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,15 @@ def as_list(parameter: str, value) -> list[str]:
     return items
 
 
-def _given(params: dict) -> dict:
-    """The parameters given: an empty value (``district=``) counts as absent."""
-    return {k: v for k, v in params.items() if v not in (None, "", [], ())}
+def _given(params: dict, known: tuple[str, ...]) -> dict:
+    """The parameters given: an empty value (``district=``, blanks) counts as absent; a
+    parameter not in ``known`` is an :class:`InvalidRequest` (never silently ignored)."""
+    given = {k: v for k, v in params.items()
+             if not (v is None or v in ([], ()) or isinstance(v, str) and not v.strip())}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise unknown_parameter(unknown[0], known)
+    return given
 
 
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -149,10 +155,7 @@ def measure_request(name: str, params: dict) -> Request:
     """``params`` (named as the API and ``crossings stats`` name them) checked, in normal
     form; :class:`InvalidRequest` naming the first parameter that does not fit."""
     name = choose("measure", name, MEASURE_NAMES)
-    p = _given(params)
-    unknown = sorted(set(p) - set(MEASURE_PARAMETERS))
-    if unknown:
-        raise unknown_parameter(unknown[0], MEASURE_PARAMETERS)
+    p = _given(params, MEASURE_PARAMETERS)
     by = as_list("by", p.get("by"))
     where = {k: p[k] for k in FILTERS if k in p}
     for listed in ("district", "charge"):
@@ -223,7 +226,7 @@ def _checked_context(name: str, by: list, where: dict, options: dict) -> tuple:
 
 
 def reconcile_request(params: dict) -> Request:
-    p = _given(params)
+    p = _given(params, RECONCILE_PARAMETERS)
     by = as_list("by", p.get("by", "fiscal_year,charge"))
     for dim in by:
         choose("dimension for reconcile", dim, RECONCILE_DIMENSIONS, parameter="by")
@@ -239,7 +242,7 @@ def reconcile_request(params: dict) -> Request:
 
 
 def scenario_request(params: dict) -> Request:
-    p = _given(params)
+    p = _given(params, SCENARIO_PARAMETERS)
     halt = [choose("charge", c, CATEGORIES, parameter="halt")
             for c in as_list("halt", p.get("halt"))]
     if not halt:
@@ -272,4 +275,7 @@ def unknown_parameter(name: str, known) -> InvalidRequest:
 MEASURE_PARAMETERS = ("by", "from_year", "to_year", "district", "charge", "border", "source",
                       "release", "transfers", "charge_basis", "any_charge", "share",
                       "change", "sort", "top", "ytd", "series", "share_served")
+RECONCILE_PARAMETERS = ("by", "district", "charge", "from_year", "to_year", "published",
+                        "idb_release", "lions_release")
+SCENARIO_PARAMETERS = ("halt", "from_year", "to_year", "source", "share_served", "release")
 YEARS = {"ge": FIRST_YEAR, "le": LAST_YEAR}

@@ -400,3 +400,19 @@ def test_requests_from_many_threads_get_the_serial_answers(client):
     serial = [client.get(u).json() for u in urls]
     assert parallel == serial * 2
     assert client.get(urls[0], headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_the_library_side_refuses_unknown_parameters_too(client):
+    from crossings.errors import InvalidRequest
+    from crossings.web.queries import measure_result, reconcile_result, scenario_result
+
+    for call, close in (
+            (lambda: measure_result(client.app.state, "filings", {"distrct": "41"}),
+             ["district"]),
+            (lambda: reconcile_result(client.app.state, {"distrct": "41"}), ["district"]),
+            (lambda: scenario_result(client.app.state, {"halt": "illegal_entry",
+                                                        "relase": "x"}), ["release"])):
+        with pytest.raises(InvalidRequest) as caught:
+            call()
+        assert caught.value.parameter in ("distrct", "relase")
+        assert caught.value.suggestions == close
