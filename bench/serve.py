@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import sys
@@ -160,7 +161,7 @@ def percentile(values: list[float], q: float) -> float:
     """The nearest-rank ``q``th percentile of sorted ``values`` (nan when empty)."""
     if not values:
         return float("nan")
-    return values[min(len(values) - 1, max(0, round(q / 100 * len(values)) - 1))]
+    return values[min(len(values) - 1, max(0, math.ceil(q / 100 * len(values)) - 1))]
 
 
 async def fetch(client: httpx.AsyncClient, kind: str, url: str, due: float,
