@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import sys
@@ -44,6 +45,7 @@ REPEATED_P99_MS, DISTINCT_P99_MS = 100, 1000
 REPEATED_SHARE = 0.7
 FIXED_COUNT, DISTINCT_COUNT = 30, 300
 REQUEST_TIMEOUT_S = 10
+KEEPALIVE_S = 2
 #: The court file's charge categories for immigration, and ones beside them.
 CHARGES = ("illegal_entry", "illegal_reentry", "alien_smuggling", "other_immigration")
 #: Groupings every court-file measure accepts (at most a few thousand rows each).
@@ -159,7 +161,7 @@ def percentile(values: list[float], q: float) -> float:
     """The nearest-rank ``q``th percentile of sorted ``values`` (nan when empty)."""
     if not values:
         return float("nan")
-    return values[min(len(values) - 1, max(0, round(q / 100 * len(values)) - 1))]
+    return values[min(len(values) - 1, max(0, math.ceil(q / 100 * len(values)) - 1))]
 
 
 async def fetch(client: httpx.AsyncClient, kind: str, url: str, due: float,
@@ -181,7 +183,11 @@ async def run_trial(base_url: str, rate: float, seconds: float, connections: int
     """Send ``rate * seconds`` requests, one every ``1 / rate`` seconds (open loop)."""
     rng = random.Random(seed)
     trial = Trial(rate, seconds)
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    # Idle connections are dropped after 2 s, before uvicorn's 5 s keep-alive closes them
+    # from its side: a request sent on a connection the server is closing fails with a
+    # ReadError that says nothing about the server's speed.
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                          keepalive_expiry=KEEPALIVE_S)
     timeout = httpx.Timeout(REQUEST_TIMEOUT_S, pool=REQUEST_TIMEOUT_S * 3)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
         tasks = []

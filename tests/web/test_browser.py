@@ -30,7 +30,8 @@ def test_the_page_loads_cleanly_and_every_chart_draws(browser_page, path, tmp_pa
     browser_page.goto(path)
     browser_page.page.screenshot(path=tmp_path / f"{slug(path)}.png", full_page=True)
     undrawn = [chart["name"] for chart in browser_page.chart_states() if not chart["drawn"]]
-    assert not undrawn, f"{path}: charts with no svg or canvas: {undrawn}"
+    assert not undrawn, (f"{path}: charts with no svg or canvas: {undrawn}; console: "
+                         f"{browser_page.console_errors}")
     browser_page.assert_clean()
 
 
