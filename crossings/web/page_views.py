@@ -260,7 +260,7 @@ def context(state, filters: Filters, query) -> View:
     years = {k: str(v) for k, v in (("from_year", filters.from_year),
                                      ("to_year", filters.to_year)) if v}
     source = {"source": filters.source} if filters.source != "idb" else {}
-    per = ApiCall("measures/per_apprehension", {**years, "by": "fiscal_year"})
+    per = ApiCall("measures/per_apprehension", {**years, **source, "by": "fiscal_year"})
     cost = ApiCall("measures/prison_cost", {**years, **source, "charge": ",".join(IMMIGRATION)})
     what_if = ApiCall("scenario", {"halt": ",".join(halt), **years, **source,
                                    "share_served": share_served})
@@ -269,10 +269,13 @@ def context(state, filters: Filters, query) -> View:
               charts.per_apprehension,
               lede="Immigration filings in the five southwest border districts per 1,000 "
                    "Border Patrol Title 8 apprehensions at the southwest border."),
-        block(state, "prison-cost", "Prison years and their cost", cost,
+        block(state, "prison-years", "Prison years imposed", cost, charts.prison_years,
+              lede="The prison terms imposed each year on defendants convicted of "
+                   "immigration charges, added up in years (life counted as 470 months)."),
+        block(state, "prison-cost", "What those prison years cost", cost,
               charts.prison_cost,
-              lede="Prison years imposed on defendants convicted of immigration charges, "
-                   "priced at the Bureau of Prisons' cost of incarceration fee of the year."),
+              lede="The same prison years priced at the Bureau of Prisons' cost of "
+                   "incarceration fee of the year they were imposed (nominal dollars)."),
         block(state, "scenario", "What if these prosecutions stopped?", what_if, None),
     ]
     blocks[-1].lede = scenario_summary(blocks[-1].result.to_pylist(), halt)
