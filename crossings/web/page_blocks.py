@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from crossings.charts import responsive
 from crossings.measures import Result, caveats
 from crossings.measures.result import is_fraction
 
@@ -119,15 +120,5 @@ def make_block(block_id: str, title: str, call: ApiCall, result: Result,
     """A block over ``result``; ``chart`` makes its Vega-Lite spec (``None``: table only)."""
     spec = chart(result) if chart is not None and result.table.num_rows else None
     if spec is not None:
-        spec = fit_to_container(spec)
+        spec = responsive(spec)  # as wide as its box: a phone's screen too
     return Block(block_id, title, call, result, spec, lede, rows)
-
-
-def fit_to_container(spec: dict) -> dict:
-    """A single-view spec drawn at the width of its box, phones included (the charts
-    give a fixed width, right for print); a composed one (the map) is left as drawn
-    and scaled down by the page's CSS."""
-    if any(k in spec for k in ("facet", "concat", "hconcat", "vconcat", "repeat")):
-        return spec
-    return {**spec, "width": "container",
-            "autosize": {"type": "fit-x", "contains": "padding"}}

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from crossings import charts
+from crossings.charts import trends
 from crossings.errors import InvalidRequest
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.query import choose
-from crossings.web import page_charts as placeholder
 from crossings.web import page_data
 from crossings.web.page_blocks import ApiCall, Block, make_block
 from crossings.web.page_filters import CHARGE_NAMES, Filters, district_name
@@ -129,7 +129,8 @@ def districts(state, filters: Filters, query) -> View:
                                             geo_url=charts.GEO_STATIC_URL),
               lede="Click a district (or pick it from the list above) for its profile."),
         block(state, "top", f"The 15 districts with the most {words}", top,
-              lambda r: placeholder.bars(r, value, x="district_short_name", title="Top 15")),
+              lambda r: charts.top_districts(r, value=value, unit=words,
+                                             title=f"The 15 districts with the most {words}")),
     ]
     return View("Districts", "districts.html", blocks,
                 {"map_measure": chosen, "map_measures": {k: v[1] for k, v in
@@ -148,19 +149,15 @@ def district_profile(state, filters: Filters) -> View:
               by="fiscal_year,charge"),
               lambda r: charts.filings_by_charge(r, title=f"Filings in {name}")),
         block(state, "outcomes", f"Outcomes{only_court}",
-              call("dispositions", court, by="fiscal_year"),
-              lambda r: placeholder.bars(r, "defendants", "disposition", title="Outcomes"),
-              lede="Defendants whose cases ended, by final disposition."),
-        block(state, "sentences", "Prison terms", call("sentences", filters, by="fiscal_year"),
-              lambda r: charts.single_trend(r, title="Median prison term",
-                                            value="median_prison_months", unit="months"),
-              lede="Median prison term in months of the defendants convicted each year."),
+              call("dispositions", court, by="fiscal_year"), charts.outcomes,
+              lede="Defendants whose cases ended each year: convicted, dismissed, acquitted."),
+        block(state, "sentences", "Prison terms",
+              call("sentences", filters, by="sentence_bracket"), charts.sentence_brackets,
+              lede="Convicted defendants by the prison term imposed, over the years chosen."),
         block(state, "speed", f"Speed{only_court}", call("speed", court, by="fiscal_year"),
-              lambda r: charts.single_trend(r, title="Median days from filing to disposition",
-                                            value="median_days", unit="days"),
-              lede="Days from filing to disposition."),
+              charts.speed_days, lede="Days from filing to disposition."),
         make_block("share", f"{name}'s share of the national total", national, share,
-                   lambda r: placeholder.lines(r, "share", title="Share of the nation"),
+                   lambda r: share_chart(r, filters.district, name),
                    rows=[r for r in share.to_pylist() if r["district"] == filters.district],
                    lede=share_sentence(share, filters.district)),
     ]
@@ -182,26 +179,38 @@ def share_sentence(national, district: str) -> str:
             f"({latest['share']:.1%}) were in this district.")
 
 
+def share_chart(national, district: str, name: str) -> dict:
+    """The district's share of each year's national total, as a line (its rows only)."""
+    import pyarrow.compute as pc
+
+    from crossings.measures import Result
+
+    mine = national.table.filter(pc.equal(national.table["district"], district))
+    return trends.columns_over_years(
+        Result(mine, national.meta, keys=list(national.keys)),
+        {"share": "Share of the national total"}, title=f"{name}: share of the nation",
+        axis_title="Share of all filings", fmt=".0%", what="its share of the national total")
+
+
 # --- Charges, Speed ------------------------------------------------------------------------
 def charges(state, filters: Filters, query) -> View:
     court = replace(filters, source="idb")
-    main = ",".join(MAIN_CHARGES)
+    compared = filters.charge or ",".join(MAIN_CHARGES)
+    words = charge_words(filters)
     blocks = [
         block(state, "trends", "Illegal entry, re-entry and smuggling",
-              call("filings", filters, by="fiscal_year,charge", charge=main),
-              lambda r: charts.filings_by_charge(r, title="Filings under 1325, 1326 and 1324"),
-              lede="Defendants filed under 8 U.S.C. 1325, 1326 and 1324 each fiscal year."),
+              call("filings", filters, by="fiscal_year,charge", charge=compared),
+              lambda r: charts.filings_by_charge(r, title="Filings by charge"),
+              lede="Defendants filed under 8 U.S.C. 1325, 1326 and 1324 each fiscal year "
+                   "(or the charge chosen)."),
         block(state, "plea-down", "From the charge at filing to the charge at the end",
-              call("plea_down", court),
-              lambda r: placeholder.bars(r, "defendants", "termination_charge", x="filing_charge",
-                                    title="Plea-down"),
-              lede="Terminated defendants by the charge they were filed under and the charge "
-                   "they left court with (court file)."),
-        block(state, "brackets", "Sentence brackets",
-              call("sentences", filters, by="charge,sentence_bracket", share="true"),
-              lambda r: placeholder.bars(r, "share", "sentence_bracket", x="charge",
-                                    title="Brackets"),
-              lede="Convicted defendants by the prison term imposed, within each charge."),
+              call("plea_down", court), charts.plea_down,
+              lede="Terminated defendants by the charge they were filed under (rows) and the "
+                   f"charge they left court with (columns), {words} at filing; court file."),
+        block(state, "brackets", f"Sentence brackets ({words})",
+              call("sentences", filters, by="sentence_bracket"), charts.sentence_brackets,
+              lede="Convicted defendants by the prison term imposed, over the years chosen; "
+                   "pick a charge above to see one alone."),
     ]
     return View("Charges", "charges.html", blocks)
 
@@ -209,12 +218,13 @@ def charges(state, filters: Filters, query) -> View:
 def speed(state, filters: Filters, query) -> View:
     blocks = [
         block(state, "by-year", "Days from filing to disposition",
-              call("speed", filters, by="fiscal_year"),
-              lambda r: charts.single_trend(r, title="Median days from filing to disposition",
-                                            value="median_days", unit="days")),
+              call("speed", filters, by="fiscal_year"), charts.speed_days,
+              lede="The median and the slowest tenth (90th percentile) of terminated "
+                   "defendants each year."),
         block(state, "within-a-day", "Disposed of within a day",
-              call("speed", filters, by="fiscal_year,charge"),
-              lambda r: placeholder.lines(r, "share_within_1_day", "charge", title="Within a day")),
+              call("speed", filters, by="fiscal_year"), charts.disposed_within_a_day,
+              lede="The share of terminated defendants whose case ended within a day, and "
+                   "within a week, of filing."),
     ]
     return View("Speed", "speed.html", blocks)
 
@@ -224,13 +234,20 @@ def sources(state, filters: Filters, query) -> View:
     loaded = {r["source"] for r in page_data.loaded(state)}
     if "lions" not in loaded:
         return View("Two sources", "sources.html", [], {"lions_loaded": False})
-    where = {k: v for k, v in filters.where().items() if k != "border" and k != "source"}
+    where = {**{k: v for k, v in filters.where().items() if k not in ("border", "source")},
+             "charge": charges_of(filters)}
     by_year = ApiCall("reconcile", {**where, "by": "fiscal_year"})
     itemised = ApiCall("reconcile", {**where, "by": "fiscal_year,charge"})
     blocks = [
         block(state, "by-year", "Court file against prosecutors' data", by_year,
-              lambda r: placeholder.lines(r, "court_file", title="Both sources")),
-        block(state, "itemised", "The differences, itemised", itemised, None),
+              charts.two_sources,
+              lede="Each year's count in the court file, in the prosecutors' data for "
+                   "district court, and in the prosecutors' data with magistrate-only cases."),
+        block(state, "causes", "Where the difference comes from", by_year,
+              charts.reconcile_causes,
+              lede="The difference between the court file and the prosecutors' count, put "
+                   "down to each named cause; what none explains is the residual."),
+        block(state, "itemised", "The differences by charge", itemised, None),
     ]
     return View("Two sources", "sources.html", blocks, {"lions_loaded": True})
 
@@ -243,15 +260,22 @@ def context(state, filters: Filters, query) -> View:
     years = {k: str(v) for k, v in (("from_year", filters.from_year),
                                      ("to_year", filters.to_year)) if v}
     source = {"source": filters.source} if filters.source != "idb" else {}
-    per = ApiCall("measures/per_apprehension", {**years, "by": "fiscal_year"})
+    per = ApiCall("measures/per_apprehension", {**years, **source, "by": "fiscal_year"})
     cost = ApiCall("measures/prison_cost", {**years, **source, "charge": ",".join(IMMIGRATION)})
     what_if = ApiCall("scenario", {"halt": ",".join(halt), **years, **source,
                                    "share_served": share_served})
     blocks = [
         block(state, "per-apprehension", "Prosecutions per apprehension", per,
-              lambda r: placeholder.lines(r, "filings_per_1000", title="Per 1,000")),
-        block(state, "prison-cost", "Prison years and their cost", cost,
-              lambda r: placeholder.bars(r, "cost_usd", title="Cost")),
+              charts.per_apprehension,
+              lede="Immigration filings in the five southwest border districts per 1,000 "
+                   "Border Patrol Title 8 apprehensions at the southwest border."),
+        block(state, "prison-years", "Prison years imposed", cost, charts.prison_years,
+              lede="The prison terms imposed each year on defendants convicted of "
+                   "immigration charges, added up in years (life counted as 470 months)."),
+        block(state, "prison-cost", "What those prison years cost", cost,
+              charts.prison_cost,
+              lede="The same prison years priced at the Bureau of Prisons' cost of "
+                   "incarceration fee of the year they were imposed (nominal dollars)."),
         block(state, "scenario", "What if these prosecutions stopped?", what_if, None),
     ]
     blocks[-1].lede = scenario_summary(blocks[-1].result.to_pylist(), halt)

@@ -56,7 +56,7 @@ SPECS = (
     PageSpec("/", "Overview", page_views.overview, ALL),
     PageSpec("/districts", "Districts", page_views.districts, ALL),
     PageSpec("/charges", "Charges", page_views.charges,
-             ("from_year", "to_year", "district", "border", "source"),
+             ("from_year", "to_year", "district", "charge", "border", "source"),
              "Illegal entry (8 U.S.C. 1325), illegal re-entry (1326) and smuggling (1324) "
              "side by side: how many, how charges change between filing and the end of a "
              "case, and the prison terms imposed."),
@@ -160,7 +160,7 @@ def render(request: Request, spec: PageSpec, filters: Filters, view, *, error=No
         "district_choices": district_choices(), "charge_choices": charge_choices(),
         "border_choices": tuple(BORDER_NAMES.items()),
         "source_choices": tuple((s["name"], SOURCE_NAMES[s["name"]]) for s in loaded),
-        "immigration": IMMIGRATION, "loaded": loaded,
+        "immigration": IMMIGRATION, "loaded": loaded, "source_names": SOURCE_NAMES,
         "synthetic": any(s["synthetic"] for s in loaded),
         "rules_version": RULES_VERSION, "tool_version": __version__,
         "vendor_scripts": VENDOR_SCRIPTS,

@@ -84,3 +84,19 @@ def test_the_downloaded_csv_is_the_api_s(browser_page, tmp_path):
     assert lines[0].split(",")[:3] == ["fiscal_year", "charge", "defendants"]
     assert len(lines) > 1
     browser_page.assert_clean()
+
+
+def test_a_district_profile_draws_cleanly_on_a_phone(browser_page, tmp_path):
+    """The profile is not in PAGES (it is /districts with a district): the generic checks,
+    here for it."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto("/districts?district=41")
+    page.screenshot(path=tmp_path / "district-41-phone.png", full_page=True)
+    states = browser_page.chart_states()
+    assert len(states) == 5 and all(s["drawn"] for s in states), states
+    width = browser_page.widths()
+    assert width["scroll"] <= width["client"], width
+    serious = [v for v in browser_page.run_axe() if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+    browser_page.assert_clean()
