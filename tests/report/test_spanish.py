@@ -54,6 +54,8 @@ def test_spanish_numbers_dates_and_percents():
     assert formats.percent(0.125, "en") == "12.5%"
     assert formats.date("2025-06-30", "en") == "June 30, 2025"
     assert formats.dollars(5026683.17, "en") == "$5,026,683"
+    assert formats.compact_dollars(41313912.3, "en") == "$41.3M"
+    assert formats.compact_dollars(41313912.3, "es") == "41,3\u00a0M\u00a0US$"
 
 
 def test_the_spanish_sheet_writes_its_own_numbers(sheets):
