@@ -34,8 +34,12 @@ _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def library_messages() -> list[str]:
-    """The library's sentences the sheet may print: what each source leaves out."""
-    return [line for source in SOURCES.values() for line in source.coverage]
+    """The library's sentences the sheet may print: what each source leaves out, and the
+    caveat templates of ``crossings.measures.caveats`` it uses."""
+    from crossings.report.sheet import LIBRARY_CAVEATS
+
+    return [*(line for source in SOURCES.values() for line in source.coverage),
+            *LIBRARY_CAVEATS]
 
 
 def chart_messages(specs: list[dict]) -> list[str]:

@@ -101,9 +101,8 @@ def _chart(key: str, spec: dict, command: str, lang: str, description: str) -> C
 def localised(spec: dict, lang: str) -> dict:
     """A copy of ``spec`` with its words in ``lang`` and Vega's number locale set; the
     data (``data.values``) untouched."""
-    out = copy.deepcopy(spec)
-    out.pop("title", None)
-    data = {k: out.pop(k) for k in ("data", "datasets") if k in out}
+    data = {k: spec[k] for k in ("data", "datasets") if k in spec}  # shared, not copied
+    out = copy.deepcopy({k: v for k, v in spec.items() if k not in data and k != "title"})
     _translate(out, word_in(lang))
     out.update(data)
     config = out.setdefault("config", {})

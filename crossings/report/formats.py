@@ -1,7 +1,7 @@
 """Numbers, percents, money and dates written for the reader's locale (Babel).
 
-English: 1,234 · 12.5% · $1,234,567 · June 30, 2025.
-Spanish: 1.234 · 12,5 % · 1.234.567 US$ · 30 de junio de 2025.
+English: 1,234 · 12.5% · $1,234,567 ($1.2M in a sentence) · June 30, 2025.
+Spanish: 1.234 · 12,5 % · 1.234.567 US$ (1,2 M US$) · 30 de junio de 2025.
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 
 from crossings.report.figure import Figure
 
@@ -56,6 +62,11 @@ def dollars(value, lang: str) -> str:
                            currency_digits=False)
 
 
+def compact_dollars(value, lang: str) -> str:
+    """Dollars rounded for a sentence: $41.3M, 41,3 M US$."""
+    return format_compact_currency(value, "USD", locale=lang, fraction_digits=1)
+
+
 def date(value: str | datetime.date | None, lang: str) -> str:
     if value is None:
         return ""
@@ -77,7 +88,7 @@ def figure(fig: Figure, lang: str, not_available: str = NOT_AVAILABLE) -> str:
         "months": lambda: decimal(v, lang),
         "per_1000": lambda: decimal(v, lang, 2),
         "years": lambda: count(round(v), lang),
-        "dollars": lambda: dollars(v, lang),
+        "dollars": lambda: compact_dollars(v, lang),
         "year": lambda: str(v),
     }
     return writers[fig.kind]()

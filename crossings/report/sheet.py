@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crossings.measures.caveats import PARTIAL_YEARS, PROVISIONAL, SYNTHETIC
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.rules_version import RULES_VERSION
-from crossings.report import charts
+from crossings.report import charts, formats
 from crossings.report.asks import Asked
 from crossings.report.figure import Chart, Figure
 from crossings.report.figures import Figures, all_figures, compute, resolve_scope
 from crossings.report.i18n import checked_language
 from crossings.report.render import PAPERS, render_html, write_pdf
-from crossings.sources import IDB
+from crossings.report.words import N_
 from crossings.store import Store
 from crossings.version import __version__
 
@@ -68,8 +69,8 @@ def render(store: Store | str | Path | None = None, *, district: str | None = No
                       commands, synthetic=bool(figures.meta.synthetic))
     context = {"f": figures, "charts": drawn, "commands": numbers,
                "command_list": commands, "synthetic": sheet.synthetic,
-               "provenance": provenance(figures), "caveats": caveat_lines(figures),
-               "partial_caveat": PARTIAL_CAVEAT, "source_urls": SOURCE_URLS,
+               "provenance": provenance(figures), "caveats": caveat_lines(figures, lang),
+               "source_urls": SOURCE_URLS,
                "immigration": IMMIGRATION}
     return Rendered(render_html(context, lang, paper), sheet)
 
@@ -146,16 +147,42 @@ def provenance(figures: Figures) -> dict:
 SOURCE_URLS = {"idb": "https://www.fjc.gov/research/idb",
                "lions": "https://www.justice.gov/usao/resources/foia-library/"
                         "national-caseload-data"}
-#: The court file's sentence on its partial year, which the sheet follows with the dates.
-PARTIAL_CAVEAT = next(line for line in IDB.coverage if "partial" in line)
+@dataclass
+class Caveat:
+    """A sentence of the library (a constant, or a template of ``crossings.measures.caveats``)
+    with its fields written for the reader: the page translates ``text``, then fills it."""
+
+    text: str
+    fields: dict = field(default_factory=dict)
+    then: str = ""  # the sheet's own sentence after it (a catalogue message)
 
 
-def caveat_lines(figures: Figures) -> list[str]:
-    """The library's sentences on what the numbers leave out (translated in the page)."""
-    lines = list(figures.meta.coverage)
+def caveat_lines(figures: Figures, lang: str) -> list[Caveat]:
+    """What the numbers leave out, in the library's words: synthetic data, what the court
+    file does not cover, its partial year, the prosecutors' provisional months."""
+    meta = figures.meta
+    lines = [Caveat(SYNTHETIC)] if meta.synthetic else []
+    lines += [Caveat(line) for line in meta.coverage]
+    if figures.partial_years:
+        lines.append(Caveat(PARTIAL_YEARS,
+                            {"years": ", ".join(map(str, figures.partial_years)),
+                             "data_as_of": formats.date(meta.data_as_of, lang)},
+                            then=N_("It is left out of the headline figures and drawn lighter "
+                                    "in the chart.")))
     if figures.lions.filings is not None:
-        lines += figures.lions.meta.coverage[:1]
+        lions = figures.lions.meta
+        lines += [Caveat(lions.coverage[0])]
+        if figures.lions.provisional:
+            months = figures.lions.provisional
+            lines.append(Caveat(PROVISIONAL,
+                                {"release": figures.lions.release, "first": months[0],
+                                 "last": months[-1]}))
     return lines
+
+
+#: The library's caveat templates the sheet may print (the catalogue holds each).
+LIBRARY_CAVEATS = (SYNTHETIC, PARTIAL_YEARS,
+                   PROVISIONAL)
 
 
 def _checked_paper(paper: str) -> str:

@@ -46,7 +46,7 @@ def policy(html: str) -> str:
             "form-action 'none'; frame-ancestors 'none'")
 
 
-@router.get("/report", response_class=HTMLResponse)
+@router.get("/report", response_class=HTMLResponse, include_in_schema=False)
 def fact_sheet_page(request: Request, district: str | None = None, border: str | None = None,
                     charge: str | None = None, from_year: str | None = None,
                     to_year: str | None = None, lang: str = "en", paper: str = "letter",

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
+import pytest
 from helpers.tools import run_cli
 from pypdf import PdfReader
+
+from crossings.cli.main import run
 
 
 def test_report_writes_the_sheet_and_prints_the_headline(report_store, tmp_path):
@@ -39,16 +43,29 @@ def test_report_json_names_the_files_and_figures(report_store, tmp_path):
     assert not any(path.endswith(".pdf") for path in answer["files"])  # no --pdf
 
 
-def test_misuse_is_exit_2_with_a_message(report_store, tmp_path):
+def _in_process(args: list[str], capsys) -> tuple[int, str]:
+    """``crossings ARGS`` through the CLI's own entry point, in this process: the exit
+    code and stderr (as a subprocess would give them, faster)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["crossings", *args])
+        with pytest.raises(SystemExit) as stopped:
+            run()
+    return stopped.value.code, capsys.readouterr().err
+
+
+def test_misuse_is_exit_2_with_a_message(report_store, tmp_path, capsys):
     for args, words in ((["--lang", "fr"], "unknown language 'fr'"),
                         (["--paper", "legal"], "unknown paper size 'legal'"),
                         (["--district", "41", "--border", "southwest"], "not both"),
                         (["--charge", "non_immigration"], "immigration charges"),
                         (["--district", "Atlantis"], "unknown district")):
-        run = run_cli("report", "--store", str(report_store), "-o", str(tmp_path), *args)
-        assert run.returncode == 2, (args, run.stderr)
-        assert words in run.stderr and "Traceback" not in run.stderr
+        code, err = _in_process(["report", "--store", str(report_store), "-o",
+                                 str(tmp_path), *args], capsys)
+        assert code == 2, (args, err)
+        assert words in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing written on a refused request
+    run_ = run_cli("report", "--store", str(report_store), "--lang", "fr")  # and for real
+    assert run_.returncode == 2 and "unknown language 'fr'" in run_.stderr
 
 
 def test_no_store_is_exit_1(tmp_path):

@@ -56,6 +56,7 @@ def test_to_year_moves_the_headline_year(report_store):
     assert sheet.figures.trend_years == (2016, 2022)
 
 
+@pytest.mark.adversarial
 @pytest.mark.parametrize("kwargs", [{"district": "41", "border": "southwest"},
                                     {"charge": "non_immigration"}, {"to_year": 2010},
                                     {"from_year": 2025}])

@@ -54,6 +54,8 @@ def test_spanish_numbers_dates_and_percents():
     assert formats.percent(0.125, "en") == "12.5%"
     assert formats.date("2025-06-30", "en") == "June 30, 2025"
     assert formats.dollars(5026683.17, "en") == "$5,026,683"
+    assert formats.compact_dollars(41313912.3, "en") == "$41.3M"
+    assert formats.compact_dollars(41313912.3, "es") == "41,3\u00a0M\u00a0US$"
 
 
 def test_the_spanish_sheet_writes_its_own_numbers(sheets):
@@ -62,3 +64,13 @@ def test_the_spanish_sheet_writes_its_own_numbers(sheets):
     assert "30 de junio de 2025" in text
     shares = [p.text for p in spanish.figures if p.key == "immigration.share"]
     assert re.fullmatch(r"\d{1,3},\d\u00a0%", shares[0])
+
+
+def test_the_box_says_the_library_caveats_in_each_language(sheets):
+    # The library's templates (crossings.measures.caveats), filled for the reader.
+    english = " ".join(parse(sheets["en"].html.read_text(encoding="utf-8")).text)
+    spanish = " ".join(parse(sheets["es"].html.read_text(encoding="utf-8")).text)
+    assert "SYNTHETIC SAMPLE DATA: these are not real cases." in english
+    assert "Fiscal year 2025 is partial (data as of June 30, 2025)." in english
+    assert "DATOS DE MUESTRA SINTÉTICOS: no son causas reales." in spanish
+    assert "El año fiscal 2025 es parcial (datos al 30 de junio de 2025)." in spanish
