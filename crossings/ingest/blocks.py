@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from crossings.errors import UnsupportedSource
 
 #: The UTF-8 byte-order mark some editors put before a text file's first line.
 BOM = b"\xef\xbb\xbf"
+#: The high bit of each byte of a 64-bit word: a word holding a non-ASCII byte.
+_HIGH_BITS = np.uint64(0x8080808080808080)
+#: Past this many non-ASCII bytes in a block, Python's own codec is the faster way.
+_FEW_HIGH_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -70,3 +76,27 @@ def lines_text(data: bytes, offsets: Iterable[int]) -> dict[int, str]:
         return {}
     lines = data.split(b"\n")
     return {i: lines[i].rstrip(b"\r").decode("latin-1") for i in wanted if i < len(lines)}
+
+
+def latin1_to_utf8(data: bytes) -> bytes:
+    """``data`` (latin-1) as UTF-8, the same bytes as ``data.decode("latin-1").encode()``.
+
+    The court file is ASCII but for a few accented letters a block, and
+    Python's encoder walks every character (about 16 ms for 16 MB): the
+    non-ASCII bytes are found eight at a time instead, and only they are
+    re-encoded, the ASCII runs between them joined as they are (about 5 ms)."""
+    if data.isascii():
+        return data
+    whole = len(data) // 8
+    words = np.flatnonzero(np.frombuffer(data, np.uint64, count=whole) & _HIGH_BITS)
+    if len(words) > _FEW_HIGH_BYTES:
+        return data.decode("latin-1").encode("utf-8")
+    raw = np.frombuffer(data, np.uint8)
+    candidates = np.concatenate([(words[:, None] * 8 + np.arange(8)).ravel(),
+                                 np.arange(whole * 8, len(data))])
+    view, pieces, start = memoryview(data), [], 0
+    for at in candidates[raw[candidates] >= 0x80].tolist():
+        pieces += [view[start:at], chr(data[at]).encode("utf-8")]
+        start = at + 1
+    pieces.append(view[start:])
+    return b"".join(pieces)

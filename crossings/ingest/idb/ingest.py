@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -98,13 +99,15 @@ class Tally:
 def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: bool = False,
                replace: bool = False, release: str | None = None,
                progress: ProgressCallback | None = None,
-               skip_unreadable: bool = False) -> IngestReport:
+               skip_unreadable: bool = False, legacy: bool = False) -> IngestReport:
     """Ingest the court file at ``path`` (file, archive or folder) into ``store``.
 
     ``force``: ingest again even if the same files are loaded; ``replace``:
     replace a release of the same name loaded from other files. In a folder,
     a data file that cannot be read (a truncated SAS file) is an error unless
-    ``skip_unreadable``, which lists it as skipped instead."""
+    ``skip_unreadable``, which lists it as skipped instead. ``legacy``: the
+    pipeline as it was before issue 15, kept until that issue is closed for
+    the test that compares the two stores and for bench/ingest.py."""
     path = Path(path)
     store = store if isinstance(store, Store) else Store(store)
     progress = progress or silent
@@ -112,7 +115,7 @@ def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: boo
     skipped_dicts = [{"path": s.path, "reason": s.reason} for s in skipped]
 
     def build(staging: Path) -> tuple[dict, dict]:
-        record, seconds = _build(inputs, staging, progress)
+        record, seconds = _build(inputs, staging, progress, not legacy)
         record["release"] = release or record["data_as_of"] or "unknown"
         record["skipped"] = skipped_dicts
         return record, seconds
@@ -144,18 +147,21 @@ def _stream(item: idb_inputs.Input, digest: archives.FileDigest | None = None):
     return archives.PlainStream(item.path, digest)
 
 
-def _build(inputs: list[idb_inputs.Input], staging: Path, progress) -> tuple[dict, dict]:
+def _build(inputs: list[idb_inputs.Input], staging: Path, progress, fast: bool = True
+           ) -> tuple[dict, dict]:
     started = time.perf_counter()
     tally = Tally()
     writer = PartitionedWriter(staging / TABLE, store_schema(), PARTITION,
-                               stats_columns=["circuit", "district"],
-                               unique_columns=NEARLY_UNIQUE)
+                               stats_columns=[PARTITION, "circuit", "district"] if fast else [
+                                   "circuit", "district"],
+                               unique_columns=NEARLY_UNIQUE, lean=fast)
+    work = partial(_work, fast=fast)
     digests: dict[Path, archives.FileDigest] = {}
     try:
         with QuarantineWriter(staging / "quarantine.csv") as quarantine, ThreadPoolExecutor(
                 WORKERS) as pool:
             for item in inputs:
-                _ingest_input(item, digests, pool, writer, quarantine, tally, progress)
+                _ingest_input(item, digests, work, pool, writer, quarantine, tally, progress)
             write_started = time.thread_time()
             writer.close()
             tally.seconds["write"] += time.thread_time() - write_started + writer.seconds
@@ -216,21 +222,21 @@ def _quarantine_years_after_loads(table: Path, writer: PartitionedWriter, tally:
             del tally.stored[str(key)]
 
 
-def _ingest_input(item, digests, pool, writer, quarantine, tally, progress) -> None:
+def _ingest_input(item, digests, work, pool, writer, quarantine, tally, progress) -> None:
     """Stream one input through the workers into the writer."""
     if item.kind in ("sas", "zipped-sas"):
         digest = digests.setdefault(item.path, archives.FileDigest(item.path))
         if digest.size == 0:
             _hash_whole(item.path, digest)
         if item.kind == "sas":
-            _run(SasStream(item.path), item, pool, writer, quarantine, tally, progress)
+            _run(SasStream(item.path), item, work, pool, writer, quarantine, tally, progress)
         else:
             with ExtractedSas(item.path, item.member) as extracted:
                 stream = SasStream(extracted, label=item.label)
-                _run(stream, item, pool, writer, quarantine, tally, progress)
+                _run(stream, item, work, pool, writer, quarantine, tally, progress)
         return
     digest = digests.setdefault(item.path, archives.FileDigest(item.path))
-    _run(_stream(item, digest), item, pool, writer, quarantine, tally, progress)
+    _run(_stream(item, digest), item, work, pool, writer, quarantine, tally, progress)
     digest.finish()
 
 
@@ -241,7 +247,7 @@ def _hash_whole(path: Path, digest: archives.FileDigest) -> None:
     digest.finish()
 
 
-def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
+def _run(stream, item, work, pool, writer, quarantine, tally, progress) -> None:
     label = item.label
     timed = TimedChunks(stream)
     # Each block travels with the stream's position when it was cut, so the progress
@@ -259,7 +265,7 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     def results():
         pending = []
         for block, position in _chain((first, first_position), blocks):
-            pending.append((pool.submit(_work, block, label), position))
+            pending.append((pool.submit(work, block, label), position))
             if len(pending) >= IN_FLIGHT:
                 future, done = pending.pop(0)
                 yield future.result(), done
@@ -277,13 +283,13 @@ def _run(stream, item, pool, writer, quarantine, tally, progress) -> None:
     tally.seconds["decompress_and_read"] += timed.seconds
 
 
-def _work(block: Block, label: str) -> BlockResult:
+def _work(block: Block, label: str, fast: bool = True) -> BlockResult:
     """In a worker thread: parse, validate and type a block, then split it by year
     and note what the manifest needs, so the writing thread only writes."""
-    result = parse_block(block, label)
+    result = parse_block(block, label, fast)
     started = time.thread_time()
     table = result.table
-    result.parts = split(table, PARTITION)
+    result.parts = split(table, PARTITION, runs=fast)
     result.bytes_per_row = row_bytes(table)
     if table.num_rows:
         result.latest_loaddate = pc.max(table["loaddate"]).as_py()

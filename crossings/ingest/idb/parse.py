@@ -33,7 +33,7 @@ from crossings.codebook import idb as idb_codes
 from crossings.codebook.idb import sentinel_meanings
 from crossings.errors import UnsupportedSource
 from crossings.ingest import convert
-from crossings.ingest.blocks import Block, lines_text
+from crossings.ingest.blocks import Block, latin1_to_utf8, lines_text
 from crossings.ingest.idb.schema import (
     TERM_STATUS,
     UNKNOWN_STATUS,
@@ -53,6 +53,10 @@ FLAG_VALUES = ("0", "1")
 #: Bytes Arrow tokenises at a time: a few MB keeps the work in cache (a 100 MB
 #: chunk parses at half the speed); row numbers still count across chunks.
 PARSE_CHUNK = 2 << 20
+#: What Arrow's integer reader takes that the layout's integer pattern does not:
+#: hexadecimal (``0x7fffffff``; ``0xFFFFFFFF`` even reads as -1). A block holding
+#: it anywhere is read as text, where every value meets the pattern.
+HEX_PREFIXES = (b"0x", b"0X")
 
 
 
@@ -78,12 +82,15 @@ class BlockResult:
 
 # --- read options ------------------------------------------------------------
 @cache
-def _options(typed: bool):
+def _options(typed: bool, fast: bool = True):
+    """Arrow's read options: with ``typed``, the plain numbers are typed while
+    tokenising (and, ``fast``, the prison terms too: their ``-8`` is the only
+    null Arrow makes, a blank fails the read and takes the text path)."""
     names = idb_codes.column_names()
     keep = [c.name for c in idb_codes.layout() if c.kind != "dropped"]
     types = {}
     for col in idb_codes.layout():
-        if typed and col.kind == "int":
+        if typed and (col.kind == "int" or (fast and col.kind == "sentinel")):
             types[col.name] = pa.int32()
         elif typed and col.kind == "money":
             types[col.name] = pa.float64()
@@ -97,12 +104,12 @@ def _options(typed: bool):
     return read, convert_opts
 
 
-def _read(data: bytes, typed: bool, invalid: list) -> pa.Table:
+def _read(data: bytes, typed: bool, invalid: list, fast: bool = True) -> pa.Table:
     def on_invalid(row) -> str:
         invalid.append((row.number, row.actual_columns, row.text))
         return "skip"
 
-    read, convert_opts = _options(typed)
+    read, convert_opts = _options(typed, fast)
     parse = pacsv.ParseOptions(
         delimiter="\t", quote_char=False, double_quote=False, escape_char=False,
         newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=on_invalid,
@@ -112,13 +119,19 @@ def _read(data: bytes, typed: bool, invalid: list) -> pa.Table:
 
 
 # --- the block ---------------------------------------------------------------
-def parse_block(block: Block, source_file: str) -> BlockResult:
-    """Parse ``block`` (whole lines, no header) into stored rows and quarantine."""
+def parse_block(block: Block, source_file: str, fast: bool = True) -> BlockResult:
+    """Parse ``block`` (whole lines, no header) into stored rows and quarantine.
+
+    ``fast=False``: the pipeline as it was before issue 15 (kept, for the test
+    that compares the two and for the benchmark, until that issue is closed)."""
     result = BlockResult(index=block.index, table=None)
-    data = block.data if block.data.isascii() else block.data.decode("latin-1").encode("utf-8")
     started = time.thread_time()
+    if fast:
+        data = latin1_to_utf8(block.data)
+    else:
+        data = block.data if block.data.isascii() else block.data.decode("latin-1").encode()
     invalid: list = []
-    table, typed = _parse(data, invalid, block, source_file)
+    table, typed = _parse(data, invalid, block, source_file, fast)
     stray_cr_lines = np.zeros(0, np.int64)
     # A lone CR ends a row for Arrow, leaving a row of the wrong length or an
     # empty one: only then is the block scanned for them (and parsed again).
@@ -126,30 +139,34 @@ def parse_block(block: Block, source_file: str) -> BlockResult:
         fixed, stray_cr_lines = _without_stray_crs(data)
         if len(stray_cr_lines):
             invalid.clear()
-            table, typed = _parse(fixed, invalid, block, source_file)
+            table, typed = _parse(fixed, invalid, block, source_file, fast)
     result.parse_seconds = time.thread_time() - started
     started = time.thread_time()
     lines = _line_numbers(table.num_rows, invalid)
-    checker = _Checker(table, typed, block, lines, result)
+    checker = _Checker(table, typed, block, lines, result, fast)
     checker.field_count(invalid)
     checker.flag_rows(np.isin(lines, stray_cr_lines), "stray_carriage_return", "", None,
                       "a carriage return inside a field (other tools split the line there)")
     typed_table = checker.run()
-    result.table = _finish(typed_table, checker.keep, lines + (block.first_line - 1), source_file)
+    result.table = _finish(typed_table, checker.keep, lines + (block.first_line - 1), source_file,
+                           fast)
     result.quarantined.sort(key=lambda q: q.line)
     result.rows_read = result.table.num_rows + len(result.quarantined)
     result.validate_seconds = time.thread_time() - started
     return result
 
 
-def _parse(data: bytes, invalid: list, block: Block, source_file: str) -> tuple[pa.Table, bool]:
+def _parse(data: bytes, invalid: list, block: Block, source_file: str, fast: bool = True
+           ) -> tuple[pa.Table, bool]:
     """The block typed by Arrow (fast), else all text; (table, typed)."""
     try:
-        return _read(data, True, invalid), True
+        if any(prefix in data for prefix in HEX_PREFIXES):
+            raise pa.ArrowInvalid("a hexadecimal number is read as text")
+        return _read(data, True, invalid, fast), True
     except pa.ArrowInvalid:
         invalid.clear()
         try:
-            return _read(data, False, invalid), False
+            return _read(data, False, invalid, fast), False
         except pa.ArrowInvalid as exc:
             raise _unreadable(block, source_file, exc) from None
 
@@ -205,9 +222,10 @@ class _Checker:
     """Runs the checks on one parsed block and builds the typed columns."""
 
     def __init__(self, table: pa.Table, typed: bool, block: Block, lines: np.ndarray,
-                 result: BlockResult):
+                 result: BlockResult, fast: bool = True):
         self.table, self.typed, self.block, self.lines, self.result = (
             table, typed, block, lines, result)
+        self.typed_terms = typed and fast  # prison terms typed by Arrow
         self.keep = np.ones(table.num_rows, dtype=bool)
         self.reasons: dict[int, tuple[str, str]] = {}
         self.columns: dict[str, pa.Array] = {}
@@ -301,10 +319,13 @@ class _Checker:
 
     def _sentinel(self, col: idb_codes.Column) -> None:
         arr = self.table[col.name].combine_chunks()
-        raw, bad = convert.parse_ints(arr)
-        self.flag_rows(bad, "bad_number", col.name, arr, "{name} is not a number: {value!r}")
-        # -8 became null while parsing; the raw value keeps it (blank stays null).
-        raw = pc.if_else(pa.array(convert.null_mask(arr)), pa.scalar(-8, pa.int32()), raw)
+        if self.typed_terms:  # every value read as int32; null is -8, never blank
+            raw = arr.fill_null(pa.scalar(-8, pa.int32()))
+        else:
+            raw, bad = convert.parse_ints(arr)
+            self.flag_rows(bad, "bad_number", col.name, arr, "{name} is not a number: {value!r}")
+            # -8 became null while parsing; the raw value keeps it (blank stays null).
+            raw = pc.if_else(pa.array(convert.null_mask(arr)), pa.scalar(-8, pa.int32()), raw)
         months, status = decode_prison_terms(raw)
         self.columns[col.store_name] = raw
         self.columns[f"{col.store_name}_months"] = months
@@ -346,12 +367,15 @@ class _Checker:
 
 
 def _finish(columns: dict[str, pa.Array], keep: np.ndarray, lines: np.ndarray,
-            source_file: str) -> pa.Table:
+            source_file: str, fast: bool = True) -> pa.Table:
     schema = store_schema()
     n = len(keep)
     columns = dict(columns)
-    columns["source_file"] = pa.array([source_file] * n, pa.string()) if n else pa.array(
-        [], pa.string())
+    if fast:
+        columns["source_file"] = pa.repeat(pa.scalar(source_file, pa.string()), n)
+    else:
+        columns["source_file"] = pa.array([source_file] * n, pa.string()) if n else pa.array(
+            [], pa.string())
     columns["source_line"] = pa.array(lines, pa.int64())
     arrays = [_as_array(columns[f.name]).cast(f.type) for f in schema]
     table = pa.Table.from_arrays(arrays, schema=schema)
