@@ -13,6 +13,7 @@ apart. The run is recorded in the manifest only when it has finished.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections import Counter
@@ -35,7 +36,7 @@ from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
 from crossings.ingest.idb.sas import ExtractedSas, SasStream, sas_columns
 from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
-from crossings.ingest.pipeline import TimedChunks, positioned, prefetch
+from crossings.ingest.pipeline import TimedChunks, jemalloc_pool, positioned, prefetch
 from crossings.ingest.quarantine import Quarantined, QuarantineWriter
 from crossings.ingest.report import IngestReport
 from crossings.progress import ProgressCallback, ProgressUpdate, silent
@@ -115,7 +116,8 @@ def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: boo
     skipped_dicts = [{"path": s.path, "reason": s.reason} for s in skipped]
 
     def build(staging: Path) -> tuple[dict, dict]:
-        record, seconds = _build(inputs, staging, progress, not legacy)
+        with contextlib.nullcontext() if legacy else jemalloc_pool():
+            record, seconds = _build(inputs, staging, progress, not legacy)
         record["release"] = release or record["data_as_of"] or "unknown"
         record["skipped"] = skipped_dicts
         return record, seconds
