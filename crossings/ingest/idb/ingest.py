@@ -33,7 +33,6 @@ from crossings.ingest import transaction
 from crossings.ingest.blocks import BOM, Block, line_blocks, split_header
 from crossings.ingest.idb import inputs as idb_inputs
 from crossings.ingest.idb.parse import REASONS, BlockResult, parse_block
-from crossings.ingest.idb.sas import ExtractedSas, SasStream, sas_columns
 from crossings.ingest.idb.schema import PARTITION, TABLE, store_schema
 from crossings.ingest.partitions import PartitionedWriter, row_bytes, split
 from crossings.ingest.pipeline import TimedChunks, jemalloc_pool, positioned, prefetch
@@ -128,6 +127,10 @@ def ingest_idb(path: str | Path, store: Store | str | None = None, *, force: boo
 
 
 def _peek_problem(item: idb_inputs.Input, quote: bool = True) -> str | None:
+    # Imported here: reading SAS needs pandas and pyreadstat (half a second of a
+    # process's start), which the text file never does.
+    from crossings.ingest.idb.sas import ExtractedSas, sas_columns
+
     if item.kind == "sas":
         return idb_inputs.header_problem(sas_columns(item.path), quote)
     if item.kind == "zipped-sas":
@@ -227,6 +230,8 @@ def _quarantine_years_after_loads(table: Path, writer: PartitionedWriter, tally:
 def _ingest_input(item, digests, work, pool, writer, quarantine, tally, progress) -> None:
     """Stream one input through the workers into the writer."""
     if item.kind in ("sas", "zipped-sas"):
+        from crossings.ingest.idb.sas import ExtractedSas, SasStream
+
         digest = digests.setdefault(item.path, archives.FileDigest(item.path))
         if digest.size == 0:
             _hash_whole(item.path, digest)
