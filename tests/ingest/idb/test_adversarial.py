@@ -78,6 +78,29 @@ def test_integer_beyond_int32_is_bad_number_not_a_traceback(tmp_path, store, fie
     assert quarantine_of(store)[0]["detail"] == f"{field} is not a number: '3000000000'"
 
 
+@pytest.mark.parametrize("neighbour", ["clean", "text in a number"])
+@pytest.mark.parametrize("value", ["0xFFFFFFFF", "0x10", "0X7fffffff"])
+def test_hexadecimal_number_is_bad_number_whatever_the_neighbours(tmp_path, store, neighbour,
+                                                                  value):
+    # Arrow's integer reader takes hexadecimal (0xFFFFFFFF even as -1): a clean block
+    # stored it as a number, a block with text in it quarantined it.
+    other = row(CTFIL=1) if neighbour == "clean" else row(PROBMON1="abc")
+    rows = [row(CTFIL=1), row(REOPSEQ=value, PRISTOT=value), other]
+    report = ingest(write(tmp_path / "cr96on.txt", rows), store)
+    [q] = [q for q in quarantine_of(store) if q["line"] == "3"]
+    assert (q["reason"], q["detail"]) == ("bad_number", f"REOPSEQ is not a number: {value!r}")
+    assert report.record["rows"]["stored"] == (2 if neighbour == "clean" else 1)
+
+
+def test_hexadecimal_looking_code_is_kept_as_text(tmp_path, store):
+    rows = [row(DOCKET="0x12345", CTFIL=1), row(CTFIL=1)]
+    report = ingest(write(tmp_path / "cr96on.txt", rows), store)
+    assert report.record["rows"] == {"read": 2, "stored": 2, "quarantined": 0, "blank_lines": 0}
+    docket = duckdb.sql(f"select docket from read_parquet('{store.entry('idb').table_glob('defendants')}') "
+                        "order by source_line").fetchall()
+    assert docket == [("0x12345",), ("1500001",)]
+
+
 def test_int32_limits_themselves_are_stored(tmp_path, store):
     rows = [row(PROBMON1="2147483647"), row(PROBMON1="-2147483648")]
     report = ingest(write(tmp_path / "cr96on.txt", rows), store)
