@@ -390,7 +390,10 @@ def _finish(columns: dict[str, pa.Array], keep: np.ndarray, lines: np.ndarray,
         columns["source_file"] = pa.array([source_file] * n, pa.string()) if n else pa.array(
             [], pa.string())
     columns["source_line"] = pa.array(lines, pa.int64())
-    arrays = [_as_array(columns[f.name]).cast(f.type) for f in schema]
+    # The code columns come from the parser in chunks (one per PARSE_CHUNK): kept so
+    # (the split by year takes from chunks as fast), not copied into one.
+    as_column = _as_chunked if fast else _as_array
+    arrays = [as_column(columns[f.name]).cast(f.type) for f in schema]
     table = pa.Table.from_arrays(arrays, schema=schema)
     if keep.all():
         return table
@@ -425,6 +428,10 @@ BLANK = -(10**9)
 def _status_labels() -> tuple[pa.Array, dict[str, int]]:
     names = [TERM_STATUS, UNKNOWN_STATUS] + [slug for slug, _ in sentinel_meanings().values()]
     return pa.array(names, pa.string()), {name: i for i, name in enumerate(names)}
+
+
+def _as_chunked(arr) -> pa.ChunkedArray:
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
 
 
 def _as_array(arr) -> pa.Array:
