@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,9 @@ elif kind == "pandas":
     frame.to_parquet(work + "/naive.parquet")
     out["rows"] = len(frame)
 out["seconds"] = time.perf_counter() - start
-out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["peak_rss_mb"] = usage.ru_maxrss / 1024
+out["cpu_seconds"] = usage.ru_utime + usage.ru_stime
 print(json.dumps(out))
 """
 
@@ -123,6 +126,7 @@ def main() -> None:
         print(f"bytes per row: {text_bytes / args.rows:,.1f} (real file {REAL_BYTES_PER_ROW:,.1f})"
               f"; compression {ratio:.1f}:1 (real file about {REAL_RATIO:.0f}:1)")
         mb = text_bytes / 1e6
+        print("load average before the runs: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         runs = {"floor": child("floor", zipped, work),
                 "crossings": child("crossings", zipped, work / "store")}
         if not args.no_old:
@@ -131,6 +135,7 @@ def main() -> None:
         runs["duckdb"] = child("duckdb", text, work)
         if not args.no_pandas and args.rows <= 1_000_000:
             runs["pandas"] = child("pandas", zipped, work)  # inflating included, as before
+        print("load average after the runs: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         report(runs, mb, text_bytes)
     finally:
         if not args.keep:
@@ -138,9 +143,12 @@ def main() -> None:
 
 
 def report(runs: dict, mb: float, text_bytes: int) -> None:
-    print(f"\n{'run':<10} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>12}")
+    # CPU seconds (every thread, user and system) beside the wall time: on a shared
+    # machine they move less with the load than the wall time does.
+    print(f"\n{'run':<10} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>12} {'CPU s':>7}")
     for name, r in runs.items():
-        print(f"{name:<10} {r['seconds']:>8.1f} {mb / r['seconds']:>7.0f} {r['peak_rss_mb']:>12.0f}")
+        print(f"{name:<10} {r['seconds']:>8.1f} {mb / r['seconds']:>7.0f} {r['peak_rss_mb']:>12.0f}"
+              f" {r['cpu_seconds']:>7.1f}")
     ours = runs["crossings"]
     speed = mb / ours["seconds"]
     print("\nstages (CPU seconds of the threads doing each; they overlap on two cores):",
@@ -158,6 +166,7 @@ def report(runs: dict, mb: float, text_bytes: int) -> None:
               (f"time / Polars one-liner's {polars:.2f} <= {TARGET_VS_POLARS}",
                polars <= TARGET_VS_POLARS)]
     if "old" in runs:
+        print(f"CPU seconds, old / new: {runs['old']['cpu_seconds'] / ours['cpu_seconds']:.2f}")
         faster = runs["old"]["seconds"] / ours["seconds"]
         checks.append((f"{faster:.2f}x faster than the old pipeline >= {TARGET_VS_OLD}x",
                        faster >= TARGET_VS_OLD))
