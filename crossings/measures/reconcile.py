@@ -44,7 +44,14 @@ from crossings.measures.cache import releases
 from crossings.measures.charges import IMMIGRATION
 from crossings.measures.engine import get_engine
 from crossings.measures.lions import counting as lions_counting
-from crossings.measures.meta import Meta, charge_rules_meta, provenance, provisional_months
+from crossings.measures.meta import (
+    Meta,
+    charge_rules_meta,
+    lions_partial_years,
+    partial_years,
+    provenance,
+    provisional_months,
+)
 from crossings.measures.query import build_query
 from crossings.measures.result import Result
 from crossings.sources import SOURCES
@@ -91,6 +98,7 @@ def reconcile(by=("fiscal_year", "charge"), where: dict | None = None, *,
     table = pa.Table.from_pylist(rows) if rows else pa.table({c: [] for c in (*by, *COLUMNS)})
     idb_entry = store.entry("idb", idb_release)
     meta = _meta(by, codes, where, idb_entry, lions_entry, get_engine(engine).name)
+    meta.years_covered = sorted({r["fiscal_year"] for r in rows if "fiscal_year" in r})
     if published:
         meta.published = compare_published(national)
         meta.notes.append(PUBLISHED_NOTE if codes else PUBLISHED_NATIONAL)
@@ -242,6 +250,9 @@ def _meta(by, codes, where, idb_entry, lions_entry, engine: str) -> Meta:
         identities=list(IDENTITIES),
         coverage=[*SOURCES["idb"].coverage, *SOURCES["lions"].coverage],
         provisional_months={lions_entry.release: provisional_months(lions_entry.release)},
+        # A year partial in either source is partial side by side.
+        partial_years=sorted({*partial_years(idb_entry.record),
+                              *lions_partial_years(lions_entry.release)}),
         notes=[GUAM_NMI])
 
 

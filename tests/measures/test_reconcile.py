@@ -130,3 +130,18 @@ def test_a_filter_given_twice_is_refused(world):
     store, _ = world
     with pytest.raises(InvalidRequest, match="given twice"):
         reconcile(["fiscal_year"], {"district": "41"}, district="TXS", store=store)
+
+
+def test_a_year_partial_in_either_source_is_partial_side_by_side(world):
+    """The court file's latest fiscal year is partial (the rule in meta.partial_years), and
+    a LIONS release not from September leaves its own fiscal year partial."""
+    store, _ = world
+    result = reconcile(["fiscal_year"], store=store)
+    idb_latest = max(r["fiscal_year"] for r in measure("filings", by=["fiscal_year"],
+                                                        store=store).to_pylist())
+    release = store.entry("lions", None).release
+    month = release[:3]
+    year = int(release[-4:])
+    lions_partial = [] if month == "SEP" else [year + (month in ("OCT", "NOV", "DEC"))]
+    assert result.meta.partial_years == sorted({idb_latest, *lions_partial})
+    assert result.meta.years_covered == sorted(r["fiscal_year"] for r in result.to_pylist())
