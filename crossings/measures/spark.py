@@ -74,6 +74,10 @@ def _local(spark_session):
     module's defaults for what they leave unset."""
     from pyspark import SparkConf, SparkContext
 
+    if SparkContext._active_spark_context is not None:
+        # The process has Spark running already (active in another thread, which
+        # getActiveSession does not see): use its session and change none of its settings.
+        return spark_session.builder.getOrCreate()
     # Starts the JVM the way spark-submit does: it reads spark-defaults.conf and
     # PYSPARK_SUBMIT_ARGS into the properties SparkConf() then holds.
     SparkContext._ensure_initialized()
