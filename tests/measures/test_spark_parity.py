@@ -15,6 +15,7 @@ import math
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +62,8 @@ def spark(tmp_path_factory):
     with engines._engines_lock:
         engines._engines.pop("spark", None)
     engine.con._session.stop()
+    # Queries write nothing where the process runs (Ibis' create_table would).
+    assert not Path("spark-warehouse").exists() and not Path("metastore_db").exists()
 
 
 @pytest.fixture(scope="module")
