@@ -1,6 +1,7 @@
 """Benchmark: a cross-release measure on DuckDB and on local Spark, 1 to 8 LIONS releases.
 
-    .venv/bin/python bench/engines.py [--mb 200] [--releases 1,2,4,8] [--dir DIR] [--keep]
+    .venv/bin/python bench/engines.py [--mb 200] [--releases 1,2,4,8] [--engines duckdb,spark]
+                                      [--dir DIR] [--keep]
 
 1. Builds one synthetic LIONS release of about ``--mb`` MB of kept-table text
    with the sample generator (``crossings sample --source lions``: a
@@ -120,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=float, default=200, help="MB of kept-table text a release")
     parser.add_argument("--releases", default="1,2,4,8", help="counts of releases to time")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="engines to time")
     parser.add_argument("--dir", type=Path, help="build in (or reuse) this folder")
     parser.add_argument("--keep", action="store_true", help="keep the release and store")
     args = parser.parse_args()
@@ -147,7 +149,7 @@ def main() -> None:
                       flush=True)
             loaded = max(loaded, count)
             size = store_bytes(store)
-            for engine in ENGINES:
+            for engine in args.engines.split(","):
                 cache = work / f"cache-{engine}-{count}"
                 shutil.rmtree(cache, ignore_errors=True)
                 got = run_measure(store, engine, cache)

@@ -144,6 +144,26 @@ def test_spark_reconciles_as_duckdb_does(world, spark):
 
 
 @pytest.mark.slow
+def test_without_a_shared_cache_spark_gets_the_derived_tables_from_the_driver(
+        world, spark, monkeypatch):
+    # A cluster whose workers do not mount the cache folder: the cached tables are
+    # read here and sent to Spark, never named to the workers by a local path.
+    store, _ = world
+    releases.clear()
+    monkeypatch.setattr(spark, "_shared_files", lambda: False)
+    read = []
+    monkeypatch.setattr(spark, "parquet", lambda glob: read.append(str(glob)) or
+                        engines.Engine.parquet(spark, glob))
+    for source in ("idb", "lions"):
+        options = {"by": ["fiscal_year", "charge"], "source": source}
+        duck = measure("convictions", store=store, any_charge=True, **options).to_pylist()
+        got = measure("convictions", store=store, any_charge=True, engine="spark", **options)
+        assert close(got.to_pylist(), duck)
+    assert read and all(str(store.root) in glob for glob in read), read
+    releases.clear()
+
+
+@pytest.mark.slow
 def test_spark_runs_the_scenario_as_duckdb_does(world, spark):
     store, _ = world
     halt = ["illegal_entry", "illegal_reentry"]
