@@ -37,7 +37,7 @@ ENGINES = ("duckdb", "polars", "spark")
 INSTALL = {"duckdb": "pip install 'ibis-framework[duckdb]'",
            "polars": "pip install 'ibis-framework[polars]' (or: pip install 'crossings[test]')",
            "spark": "pip install 'crossings[spark]' (Ibis's PySpark backend; Spark also needs "
-                    "a Java 17+ runtime)"}
+                    "a Java 17+ runtime; with SPARK_REMOTE, also pip install 'pyspark[connect]')"}
 
 
 def _connect(name: str):
