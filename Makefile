@@ -24,9 +24,10 @@ $(BIN)/activate:
 # Debian packages the tests use: 7z writes Deflate64 zips, readstat writes SAS files,
 # unzip checks the zips the sample writer makes, chromium runs the browser tests
 # (Playwright drives Debian's build: never `playwright install`), pdftoppm turns
-# the fact sheet into PNGs.
+# the fact sheet into PNGs, Java runs Spark (the parity tests).
 system-packages:
 	@missing=""; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v 7z >/dev/null || missing="$$missing p7zip-full"; \
 	command -v readstat >/dev/null || missing="$$missing readstat"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \

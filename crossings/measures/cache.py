@@ -219,7 +219,7 @@ class Release:
     def _load(self, found: Path | pa.Table, in_memory: bool) -> ibis.Table:
         if not isinstance(found, Path):
             return self.engine.load_arrow(found)
-        return self.engine.load(found) if in_memory else self.engine.parquet(found)
+        return self.engine.load(found) if in_memory else self.engine.local_file(found)
 
     def _keep(self, table: ibis.Table) -> ibis.Table:
         self._tables.append(table)

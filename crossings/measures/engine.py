@@ -1,41 +1,57 @@
 """The query engines. Measures are written once in Ibis and run on any of them.
 
 DuckDB is the embedded default; Polars is the second backend the tests run
-every measure on, proving the measures do not depend on one engine (so a
-distributed engine such as Spark can run them later unchanged).
+every measure on, proving the measures do not depend on one engine; Spark
+(Ibis's PySpark backend, the ``crossings[spark]`` extra) runs them past one
+machine, on the session spark.py finds or makes (docs/scaling.md).
 
 Many callers at once (a web server's threads): with DuckDB each thread runs
 its queries on its own cursor of one in-memory database. Cursors share the
 database, so the views and tables registered once (the store's Parquet files,
 the derived facts held in memory) are visible to every thread, and queries of
 different threads run side by side; only registering a table takes a lock.
-The Polars backend is not safe to share between threads: every call on a
-Polars engine holds the engine's lock, so its queries run one at a time.
+The Polars and PySpark backends are not safe to share between threads (Ibis
+registers in-memory tables and compiles on one backend object): every call on
+them holds the engine's lock, so their queries run one at a time (Spark still
+runs each query in parallel on its executors).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from crossings.errors import InvalidRequest
+from crossings.settings import CACHE_ENV
 
-ENGINES = ("duckdb", "polars")
+ENGINES = ("duckdb", "polars", "spark")
 #: What to install for each engine when its library is missing.
 INSTALL = {"duckdb": "pip install 'ibis-framework[duckdb]'",
-           "polars": "pip install 'ibis-framework[polars]' (or: pip install 'crossings[test]')"}
+           "polars": "pip install 'ibis-framework[polars]' (or: pip install 'crossings[test]')",
+           "spark": "pip install 'crossings[spark]' (Ibis's PySpark backend; Spark also needs "
+                    "a Java 17+ runtime; with SPARK_REMOTE, also pip install 'pyspark[connect]')"}
 
 
 def _connect(name: str):
     try:
         if name == "duckdb":
             return _quiet(ibis.duckdb.connect())
+        if name == "spark":
+            from crossings.measures import spark
+
+            try:
+                return ibis.pyspark.connect(spark.session())
+            except spark.SparkUnavailable as exc:
+                raise InvalidRequest(f"the spark engine could not start a Spark session ({exc})",
+                                     hint=spark.JAVA_HINT) from None
         return ibis.polars.connect()
     except ImportError as exc:
         raise InvalidRequest(f"the {name} engine is not installed ({exc.__class__.__name__}: "
@@ -81,7 +97,7 @@ class Engine:
     def load(self, path: str | Path) -> ibis.Table:
         """A Parquet file loaded into the engine's memory (DuckDB), or scanned (others)."""
         if self.name != "duckdb":
-            return self.parquet(path)
+            return self.local_file(path)
         with self._lock:
             name = self._new_name("memory")
             self.con.raw_sql(f'CREATE TABLE "{name}" AS SELECT * FROM '
@@ -93,6 +109,11 @@ class Engine:
         """An Arrow table copied into the engine, visible to every thread."""
         with self._lock:
             name = self._new_name("arrow")
+            if self.name == "spark":
+                # A temporary view of a DataFrame sent from here (Ibis' create_table
+                # would write a managed table under ./spark-warehouse).
+                self.con._session.createDataFrame(table).createOrReplaceTempView(name)
+                return self.con.table(name)
             if self.name != "duckdb":
                 return self.con.create_table(name, obj=table)
             raw = self.con.con
@@ -113,6 +134,8 @@ class Engine:
                 return
             if self.name == "duckdb":
                 self.con.raw_sql(f'DROP {kind} IF EXISTS "{name}"')
+            elif self.name == "spark":
+                self.con._session.catalog.dropTempView(name)
             else:
                 self.con.drop_table(name, force=True)
 
@@ -120,6 +143,21 @@ class Engine:
         """How many tables and views are registered now (the in-process bound's witness)."""
         with self._lock:
             return len(self._kinds) if self.name == "duckdb" else len(self.con.list_tables())
+
+    def local_file(self, path: str | Path) -> ibis.Table:
+        """A Parquet file on this machine's disk (a derived table in the cache): scanned
+        where the engine's workers read this machine's files, else read here and sent
+        (Spark on a cluster whose workers do not share the cache folder)."""
+        if self.name == "spark" and not self._shared_files():
+            return self.load_arrow(pq.read_table(path))
+        return self.parquet(path)
+
+    def _shared_files(self) -> bool:
+        """Spark: the master is local, or ``$CROSSINGS_CACHE`` is set (on a cluster it
+        must then be on storage every worker mounts at the same path: docs/scaling.md)."""
+        from crossings.measures import spark
+
+        return bool(os.environ.get(CACHE_ENV)) or spark.reads_local_paths(self.con._session)
 
     def _new_name(self, kind: str) -> str:
         return f"crossings_{kind}_{next(self._names)}"
@@ -146,6 +184,8 @@ class Engine:
     def to_arrow(self, expr) -> pa.Table:
         """Run ``expr``."""
         with self._running() as backend:
+            if self.name == "spark":
+                return _spark_arrow(backend, expr)
             return backend.to_pyarrow(expr)
 
     def to_arrow_compiled(self, compiled, key, build: Callable[[], ibis.Table]) -> pa.Table:
@@ -167,6 +207,17 @@ class Engine:
     def scalar(self, expr):
         with self._running() as backend:
             return backend.execute(expr)
+
+
+def _spark_arrow(backend, expr) -> pa.Table:
+    """Ibis' PySpark ``to_pyarrow`` goes through pandas (slow on a large derived
+    table, and integers with nulls become floats there); Spark 4 gives Arrow itself."""
+    from ibis.formats.pyarrow import PyArrowData
+
+    table = expr.as_table()
+    backend._run_pre_execute_hooks(table)  # registers the in-memory tables it reads
+    found = backend.raw_sql(backend.compile(table)).toArrow()
+    return PyArrowData.convert_table(found.rename_columns(table.columns), table.schema())
 
 
 _engines: dict[str, Engine] = {}

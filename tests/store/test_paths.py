@@ -61,3 +61,30 @@ def test_a_release_folder_linked_outside_the_store_is_refused(tmp_path):
     with pytest.raises(UnsafePath):
         ingest(court_file(tmp_path / "b.txt", {2015: 1}), store, replace=True)
     assert (outside / "release.json").is_file()
+
+
+def _strings(value):
+    """Every string inside a parsed JSON value."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_the_manifest_names_no_absolute_path_so_a_store_opens_wherever_mounted(tmp_path):
+    # A cluster mounts the store at another path than the machine that wrote it.
+    (tmp_path / "here").mkdir()
+    store = loaded_store(tmp_path / "here")
+    for name in ("manifest.json", "journal.json", "crossings-store.json"):
+        text = (store.root / name).read_text()
+        assert str(tmp_path) not in text, name
+        assert not [s for s in _strings(json.loads(text)) if s.startswith("/")], name
+    moved = tmp_path / "elsewhere" / "mounted"
+    moved.parent.mkdir()
+    store.root.rename(moved)
+    rows = measure("filings", by=["fiscal_year"], store=str(moved)).to_pylist()
+    assert {r["fiscal_year"]: r["defendants"] for r in rows} == {2015: 3, 2016: 2}
