@@ -11,28 +11,9 @@ from crossings.version import __version__
 from crossings.web import errors
 from crossings.web.errors import BoundedQuery
 from crossings.web.params import MAX_ROWS
+from crossings.web.security import SECURITY_HEADERS
 
 STATIC = Path(__file__).parent / "static"
-
-#: No inline script and no eval anywhere (Vega runs with its expression interpreter).
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
-
 
 def create_app(store: str | Path | None = None, engine: str = "duckdb") -> FastAPI:
     """The app over ``store`` (default: the user's store), answering with ``engine``."""

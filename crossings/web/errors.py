@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from crossings.errors import CrossingsError
 from crossings.web.params import ALLOWED, LIST_PARAMETERS, MAX_PARAMETERS, MAX_QUERY_STRING
 from crossings.web.responses import crossings_error, error_response
+from crossings.web.security import SECURITY_HEADERS
 
 log = logging.getLogger("crossings.web")
 
@@ -53,7 +54,9 @@ def install(app: FastAPI) -> None:
         log.exception("unexpected error answering %s", request.url.path)
         return error_response(500, "InternalError", "the server could not answer this "
                               "request (its log has the details)",
-                              hint="please report it with the address you asked")
+                              hint="please report it with the address you asked",
+                              # Sent from outside the middleware that adds them to the rest.
+                              headers=SECURITY_HEADERS)
 
 
 def reshaped(exc: RequestValidationError):
