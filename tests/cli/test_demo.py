@@ -14,7 +14,9 @@ from helpers.tools import run_cli
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    done = run_cli("demo", "--defendants", "1500", "--store", str(folder / "demo store"))
+    # -o: the fact sheets go to the test's folder (by default, ./crossings-demo/).
+    done = run_cli("demo", "--defendants", "1500", "--store", str(folder / "demo store"),
+                   "-o", str(folder / "sheets"))
     assert done.returncode == 0, done.stderr
     return folder, done
 
@@ -26,6 +28,7 @@ def test_demo_loads_both_sources_and_says_it_is_synthetic(demo):
     manifest = json.loads((folder / "demo store" / "manifest.json").read_text())
     assert {e["source"] for e in manifest["entries"]} == {"idb", "lions"}
     assert all(e["synthetic"] for e in manifest["entries"])
+    assert len(list((folder / "sheets").glob("*.pdf"))) == 2  # the fact sheet, en and es
 
 
 def test_every_next_command_works_exactly_as_printed(demo, tmp_path):
@@ -46,7 +49,8 @@ def test_every_next_command_works_exactly_as_printed(demo, tmp_path):
 
 def test_an_empty_store_points_to_the_demo_store(tmp_path):
     home = tmp_path / "home"
-    done = run_cli("demo", "--defendants", "300", env={"CROSSINGS_HOME": str(home)})
+    done = run_cli("demo", "--defendants", "300", "-o", str(tmp_path / "sheets"),
+                   env={"CROSSINGS_HOME": str(home)})
     assert done.returncode == 0, done.stderr
     asked = run_cli("stats", "filings", "--store", str(tmp_path / "empty"),
                     env={"CROSSINGS_HOME": str(home)})
