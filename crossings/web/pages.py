@@ -122,7 +122,7 @@ def answer(request: Request, spec: PageSpec) -> Response:
         status = status_of(exc)
         if fmt == "json":
             return JSONResponse({"error": exc.to_dict()}, status_code=status)
-        view = page_views.View("Not available", "base.html")
+        view = page_views.View(f"{spec.label}: not available", "base.html")
         return render(request, spec, Filters(), view, error=exc.to_dict(), status=status)
     if fmt == "json":
         return JSONResponse(_finite(twin(request, spec, filters, view)))
