@@ -212,7 +212,7 @@ def charges(state, filters: Filters, query) -> View:
               lede="Convicted defendants by the prison term imposed, over the years chosen; "
                    "pick a charge above to see one alone."),
     ]
-    return View("Charges", "charges.html", blocks)
+    return View("Charges", "blocks.html", blocks)
 
 
 def speed(state, filters: Filters, query) -> View:
@@ -226,7 +226,7 @@ def speed(state, filters: Filters, query) -> View:
               lede="The share of terminated defendants whose case ended within a day, and "
                    "within a week, of filing."),
     ]
-    return View("Speed", "speed.html", blocks)
+    return View("Speed", "blocks.html", blocks)
 
 
 # --- Two sources ----------------------------------------------------------------------------

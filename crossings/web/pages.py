@@ -9,6 +9,7 @@ charts from ``crossings.charts``; templates in ``templates/``, one script
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from crossings.measures.charges import IMMIGRATION
 from crossings.measures.meta import RULES_VERSION
 from crossings.sources import SOURCES
 from crossings.version import __version__
-from crossings.web import page_data, page_methodology, page_views
+from crossings.web import page_data, page_methodology, page_views, queries
 from crossings.web.page_filters import (
     BORDER_NAMES,
     SOURCE_NAMES,
@@ -90,6 +91,24 @@ for _spec in SPECS:
 
 
 def serve(request: Request, spec: PageSpec) -> Response:
+    """The page, from the app's bounded cache of answers (keyed by the page, its query
+    string and the store's state, as the API's bodies are) or made by :func:`answer`."""
+    q = queries.queries_of(request.app.state)
+    key = json.dumps(["page", spec.path, sorted(request.query_params.multi_items()),
+                      q.state()])
+
+    def compute():
+        before = q.state()
+        response = answer(request, spec)
+        kept = (response.status_code == 200 and q.state() == before)
+        return ((bytes(response.body), response.status_code, response.media_type),
+                len(response.body) if kept else None)
+
+    body, status, media_type = q.bodies.get_or_compute(key, compute)
+    return Response(body, status_code=status, media_type=media_type)
+
+
+def answer(request: Request, spec: PageSpec) -> Response:
     """The page as HTML, or as JSON with ``?format=json``; a bad filter is a 4xx naming it."""
     query = request.query_params
     fmt = (query.get("format") or "html").strip().lower()
@@ -103,7 +122,7 @@ def serve(request: Request, spec: PageSpec) -> Response:
         status = status_of(exc)
         if fmt == "json":
             return JSONResponse({"error": exc.to_dict()}, status_code=status)
-        view = page_views.View("Not available", "base.html")
+        view = page_views.View(f"{spec.label}: not available", "base.html")
         return render(request, spec, Filters(), view, error=exc.to_dict(), status=status)
     if fmt == "json":
         return JSONResponse(_finite(twin(request, spec, filters, view)))

@@ -341,3 +341,27 @@ def test_the_map_is_coloured_by_the_measure_chosen(client):
     spec = json.loads(client.get("/districts?measure=prison_years&from_year=2020").text.split(
         'id="spec-map">', 1)[1].split("</script>", 1)[0])
     assert "/districts?from_year=2020&measure=prison_years&district=" in json.dumps(spec)
+
+
+def test_a_page_follows_a_new_ingest_never_a_stale_answer(tmp_path):
+    """Pages are kept in a cache keyed by the store's state: after an ingest replaces the
+    court file, the same URL shows the new counts (hand-made files: 3 and 2, then 4 and 6
+    unreadable-charge filings in FY2015 and FY2016)."""
+    from fastapi.testclient import TestClient
+    from helpers.stores import court_file, loaded_store
+
+    from crossings.ingest import ingest
+    from crossings.web import create_app
+
+    store = loaded_store(tmp_path, {2015: 3, 2016: 2})
+    url = "/?charge=unreadable&format=json"
+
+    def counts(client) -> dict[int, int]:
+        block = next(b for b in client.get(url).json()["blocks"] if b["id"] == "by-charge")
+        return {r["fiscal_year"]: r["defendants"] for r in block["data"]}
+
+    with TestClient(create_app(store.root)) as client:
+        assert counts(client) == {2015: 3, 2016: 2}
+        assert counts(client) == {2015: 3, 2016: 2}  # answered from the cache
+        ingest(court_file(tmp_path / "second.txt", {2015: 4, 2016: 6}), store, replace=True)
+        assert counts(client) == {2015: 4, 2016: 6}
