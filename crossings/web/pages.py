@@ -33,6 +33,7 @@ from crossings.web.page_filters import (
     charge_choices,
     district_choices,
 )
+from crossings.web.responses import status_of
 
 router = APIRouter()
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -127,11 +128,6 @@ def answer(request: Request, spec: PageSpec) -> Response:
     if fmt == "json":
         return JSONResponse(_finite(twin(request, spec, filters, view)))
     return render(request, spec, filters, view)
-
-
-def status_of(exc: CrossingsError) -> int:
-    """The status the API gives the same error (app.py's handler)."""
-    return 400 if exc.exit_code == 2 else 404 if "NotFound" in type(exc).__name__ else 503
 
 
 def page_query(request: Request, spec: PageSpec, filters: Filters) -> str:

@@ -321,6 +321,9 @@ def test_a_damaged_manifest_is_a_503_naming_the_repair(tmp_path, web_store):
     with TestClient(create_app(tmp_path)) as damaged:
         error = error_of(damaged.get("/api/v1/measures/filings"), 503)
         assert error["error"] == "ManifestDamaged" and "store repair" in error["hint"]
+        # The pages answer the same error with the same status, and the fix in words.
+        page = damaged.get("/districts")
+        assert page.status_code == 503 and "store repair" in page.text
 
 
 # --- the documents ------------------------------------------------------------------------
