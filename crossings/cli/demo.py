@@ -94,3 +94,6 @@ def register(app: typer.Typer) -> None:
             common.message(f"  {command}", quiet, wrap=False)
         common.message(f"Or set the store once: export CROSSINGS_HOME={report.store}", quiet,
                        wrap=False)
+        store = report.next_commands[0].rsplit("--store ", 1)[1]  # quoted as printed above
+        common.message(f"In a browser: crossings serve --store {store}  "
+                       "(then open http://127.0.0.1:8000/)", quiet, wrap=False)
