@@ -8,7 +8,9 @@ and civil cases (``lions_world``), writes it in the real release shape
 file of the same defendants (``lions_court``), and always writes
 ``truth.json``: per (fiscal year, charge category) the quantities the tool's
 reconciliation itemises, counted here from the world model, never from the
-files. Same seed, same bytes.
+files. Same seed, same bytes. With a court file, ``truth.json``'s ``outcomes``
+also holds how its cases ended (trials, same-day dispositions, plea-downs, at
+the rates of ``outcomes.OUTCOME_RATES``).
 
 The traps, each at a rate that leaves several instances at 2,000 defendants
 (rates in ``lions_world.RATES``): magistrate-only petty 1325 cases beside 1326
