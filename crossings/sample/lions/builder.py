@@ -6,6 +6,7 @@ from datetime import date
 from random import Random
 
 from crossings.sample.lions.files import format_date
+from crossings.sample.lions.outcomes import Outcomes, same_day_eligible
 from crossings.sample.lions.world import (
     AMBIGUOUS,
     CHARGES,
@@ -34,6 +35,7 @@ from crossings.sample.lions.world import (
     district_picks,
     districts,
     lead_of,
+    own_lead,
     unreadable,
 )
 
@@ -78,6 +80,7 @@ class Builder:
         self.seq: dict[tuple[str, int, str], int] = {}
         self.index = {d: i for i, d in enumerate(districts())}
         self.reserved = self.pairs = 0
+        self.outcomes = Outcomes(seed)  # its own draw: the main one stays as it was
 
     def cases(self, defendants: int):
         """Every case of the world; the criminal ones hold exactly ``defendants``."""
@@ -310,13 +313,23 @@ class Builder:
                 "NC" if u < 0.98 else "NG"
         if day > d.last:
             return  # pending at the release
+        same = (link.hist.day is not None
+                and same_day_eligible(link.hist.court, own_lead([(c, ch) for c, _, ch in
+                                                                 p.counts]), disp)
+                and self.outcomes.same_day())
+        ordinary = day  # the sentence is drawn from it: the same draws either way
+        if same:  # plea and sentence at the first appearance (outcomes.OUTCOME_RATES)
+            day = link.hist.day
         link.disp, link.day = disp, day
         p.country = self.country[0 if kind.imm else 1](r())
         if disp not in ("GT", "NC"):
             return
-        sday = day if link.hist.court == "MG" and petty and r() < 0.8 else day + 50 + int(r() * 60)
+        sday = ordinary if link.hist.court == "MG" and petty and r() < 0.8 \
+            else ordinary + 50 + int(r() * 60)
         if sday > d.last:
             return
+        if same:
+            sday = day
         if petty:
             jail = (0, 2, 15, 30, 60, 75, 180)[int(r() * 7)]
             p.sentence = (sday, "TIM" if jail == 0 else "", jail, 0)

@@ -32,7 +32,8 @@ DATES = frozenset(c.name for c in idb_codes.layout() if c.kind == "date")
 FLAGS = tuple(c.name for c in idb_codes.layout() if c.kind == "flag")
 M, ND = idb_codes.MISSING, idb_codes.MISSING_DATE
 #: LIONS criminal dispositions -> the court file's DISP codes (guilty -> plea,
-#: nolo -> 5, dismissals -> 1/15, not guilty -> acquitted by jury).
+#: nolo -> 5, dismissals -> 1/15, not guilty -> acquitted by jury); trials after a
+#: guilty verdict (8, 9) are planted by ``outcomes`` (GT does not tell them apart).
 DISP = {"GT": 4, "NC": 5, "DM": 15, "DJ": 1, "NG": 3}
 
 
@@ -126,6 +127,8 @@ class CourtDefendant(NamedTuple):
     disposed: date | None  # None: pending at the release
     disposition: str | None  # LIONS code (GT, DM, ...)
     prison: int | None  # months, convicted only
+    disp: int | None = None  # DISP1 when not the plain mapping of ``disposition`` (a trial)
+    term_citation: str | None = None  # the termination lead charge, when not the filing one
 
 
 class CourtFileWriter:
@@ -177,16 +180,17 @@ class CourtFileWriter:
                           TRANOFF="1", TRANDOCK=f"{d.filed.year % 100:02d}90001",
                           TRANDEF="001")
         base = _values(common)
+        term = idb_charge(d.term_citation) if d.term_citation is not None else (cit, lvl, d2)
         first = fiscal_year(d.filed)
         last = fiscal_year(self.as_of) if d.disposed is None else fiscal_year(d.disposed)
         for year in range(first, last + 1):
             values = base.copy()  # a list: the dict form (row()) is ten times slower
-            _set(values, self._year_fields(d, year, first, last, cit, lvl, d2))
+            _set(values, self._year_fields(d, year, first, last, term))
             self.rows += 1
             self._put("\t".join(values))
 
-    def _year_fields(self, d: CourtDefendant, year: int, first: int, last: int, cit: str,
-                     lvl: str, d2: str) -> dict[str, str]:
+    def _year_fields(self, d: CourtDefendant, year: int, first: int, last: int,
+                     term: tuple[str, str, str]) -> dict[str, str]:
         out = {"FISCALYR": str(year)}
         if year == first:
             out.update(CTFILTRN="1", CTFIL="0" if d.transfer else "1",
@@ -194,9 +198,11 @@ class CourtFileWriter:
             self.filed += not d.transfer
         if d.disposed is not None and year == last:
             prison = str(d.prison) if d.prison is not None else M
+            cit, lvl, d2 = term
+            disp = d.disp if d.disp is not None else DISP.get(d.disposition or "", 1)
             out.update(STATUSCD="J", DISPDATE=_mdy(d.disposed), TERMDATE=_mdy(d.disposed),
                        TTITLE1=cit, TOFFLVL1=lvl, TOFFCD1=d2, D2TOFFCD1=d2,
-                       DISP1=str(DISP.get(d.disposition or "", 1)), PRISTIM1=prison,
+                       DISP1=str(disp), PRISTIM1=prison,
                        PRISTOT=prison, CTTRTRN="1", CTTR="1", CTTRWOR="1", TAPEYEAR=str(year))
         else:
             out.update(STATUSCD="E", CTPN="1", CTPNWOF="1", TAPEYEAR="2099")

@@ -8,7 +8,9 @@ and civil cases (``lions_world``), writes it in the real release shape
 file of the same defendants (``lions_court``), and always writes
 ``truth.json``: per (fiscal year, charge category) the quantities the tool's
 reconciliation itemises, counted here from the world model, never from the
-files. Same seed, same bytes.
+files. Same seed, same bytes. With a court file, ``truth.json``'s ``outcomes``
+also holds how its cases ended (trials, same-day dispositions, plea-downs, at
+the rates of ``outcomes.OUTCOME_RATES``).
 
 The traps, each at a rate that leaves several instances at 2,000 defendants
 (rates in ``lions_world.RATES``): magistrate-only petty 1325 cases beside 1326
@@ -34,7 +36,7 @@ from crossings.errors import InvalidRequest
 from crossings.fiscal import fiscal_year
 from crossings.progress import ProgressCallback, ProgressUpdate
 from crossings.sample.lions.builder import Builder
-from crossings.sample.lions.court import MEMBER, CourtDefendant, CourtFileWriter
+from crossings.sample.lions.court import DISP, MEMBER, CourtDefendant, CourtFileWriter
 from crossings.sample.lions.files import (
     RecordTemplate,
     ReleaseWriter,
@@ -350,11 +352,17 @@ class _Accountant:
                 months = None
                 if p.sentence and final.disp in ("GT", "NC"):
                     months = p.sentence[3] or p.sentence[2] // 30
+                disposed = None if final.day is None else self.days.date[final.day]
+                outcome = None
+                if disposed is not None:  # trial, plea-down: outcomes.OUTCOME_RATES
+                    same_day = final.day == dc
+                    outcome = self.b.outcomes.court(final.disp, DISP.get(final.disp, 1), own,
+                                                    same_day)
+                    self.b.outcomes.count(fiscal_year(disposed), own_cat, outcome, same_day)
                 self.court.defendant(CourtDefendant(
                     district, p.num or 1, self.days.date[dc], own.fjc if own else "-8",
-                    status == "transfer", mag,
-                    None if final.day is None else self.days.date[final.day],
-                    final.disp or None, months))
+                    status == "transfer", mag, disposed, final.disp or None, months,
+                    outcome and outcome.disp, outcome and outcome.citation))
         if q["court_extra"]():
             self._extra()
 
@@ -473,6 +481,8 @@ def _write_lions_sample(out: Path | str, *, defendants: int, seed: int, release:
     truth.tally("reused_caseid_pairs", builder.pairs)
     doc = _truth_doc(truth, files, release, seed, defendants, court_path, court_rows,
                      court_sha)
+    if court is not None:  # what the court file says of how its cases ended
+        doc["outcomes"] = builder.outcomes.doc()
     truth_path = out / TRUTH
     truth_path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     return LionsSampleInfo(
