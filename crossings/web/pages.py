@@ -10,7 +10,6 @@ charts from ``crossings.charts``; templates in ``templates/``, one script
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from crossings.web.page_filters import (
     charge_choices,
     district_choices,
 )
-from crossings.web.responses import status_of
+from crossings.web.responses import finite, status_of
 
 router = APIRouter()
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -126,7 +125,7 @@ def answer(request: Request, spec: PageSpec) -> Response:
         view = page_views.View(f"{spec.label}: not available", "base.html")
         return render(request, spec, Filters(), view, error=exc.to_dict(), status=status)
     if fmt == "json":
-        return JSONResponse(_finite(twin(request, spec, filters, view)))
+        return JSONResponse(finite(twin(request, spec, filters, view)))
     return render(request, spec, filters, view)
 
 
@@ -145,17 +144,6 @@ def twin(request: Request, spec: PageSpec, filters: Filters, view) -> dict:
             "filters": filters.given(),
             **{k: v for k, v in view.extra.items() if not k.startswith("_")},
             "blocks": [b.as_json() for b in view.blocks]}
-
-
-def _finite(value):
-    """JSON has no NaN: a float that is not a number goes out as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def render(request: Request, spec: PageSpec, filters: Filters, view, *, error=None,

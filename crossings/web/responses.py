@@ -84,18 +84,19 @@ def json_bytes(payload) -> bytes:
         text = json.dumps(payload, default=str, ensure_ascii=False, allow_nan=False,
                           separators=(",", ":"))
     except ValueError:
-        text = json.dumps(_finite(payload), default=str, ensure_ascii=False,
+        text = json.dumps(finite(payload), default=str, ensure_ascii=False,
                           separators=(",", ":"))
     return text.encode()
 
 
-def _finite(value):
+def finite(value):
+    """JSON has no NaN: a float that is not a number goes out as null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 
