@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from helpers.charts import assert_valid
-from vl_convert import vegalite_to_scenegraph
+from helpers.charts import assert_valid, mark_groups
 
 import crossings.charts
 from crossings import charts
@@ -27,21 +26,7 @@ INSET_IDS = ("PR", "VI", "GU", "NMI")
 
 def shape_marks(spec: dict) -> dict[str, list[dict]]:
     """The drawn shapes of each panel (name -> items with fill and description)."""
-    found = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("marktype") == "shape":
-                found[node["name"]] = node["items"]
-                return
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(vegalite_to_scenegraph(spec, vl_version=charts.render.VEGALITE_VERSION))
-    return found
+    return {node["name"]: node["items"] for node in mark_groups(spec, "shape")}
 
 
 def district_of(item: dict) -> str:

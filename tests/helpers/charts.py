@@ -38,14 +38,15 @@ def hand_result(meta, rows: list[dict], keys: list[str], partial_years=()) -> Re
                   dataclasses.replace(meta, partial_years=list(partial_years)), keys=keys)
 
 
-def marks(spec: dict, marktype: str) -> list[dict]:
-    """Every drawn item of ``marktype`` (rect, text, shape...) in the rendered scene."""
+def mark_groups(spec: dict, marktype: str) -> list[dict]:
+    """Every mark node of ``marktype`` (rect, text, shape...) in the rendered scene, each
+    with its ``name`` and drawn ``items``."""
     found = []
 
     def walk(node):
         if isinstance(node, dict):
             if node.get("marktype") == marktype:
-                found.extend(node.get("items", []))
+                found.append(node)
                 return
             for child in node.values():
                 walk(child)
@@ -55,3 +56,8 @@ def marks(spec: dict, marktype: str) -> list[dict]:
 
     walk(vegalite_to_scenegraph(spec, vl_version=VEGALITE_VERSION))
     return found
+
+
+def marks(spec: dict, marktype: str) -> list[dict]:
+    """Every drawn item of ``marktype`` in the rendered scene."""
+    return [item for node in mark_groups(spec, marktype) for item in node.get("items", [])]
