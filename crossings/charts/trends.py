@@ -246,6 +246,10 @@ def columns_over_years(result: Result, columns: dict[str, str], *, title: str,
                         "range": ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(columns)]},
               "legend": {"title": None, "labelExpr": base.cases("value", columns),
                          "orient": "bottom"}}
+    top = max((r[c] for r in values for c in columns if r.get(c) is not None), default=0)
+    if percent and 0 < top < 0.1:
+        # Ticks half a percent apart would read 1%, 1%, 2%, 2% at whole percents.
+        fmt = ".1%"
     y = {"field": "value", "type": "quantitative", "scale": base.zero_scale(values, *columns),
          "axis": {"title": axis_title, "format": fmt}}
     tooltip = [_year_tooltip(),

@@ -106,3 +106,13 @@ def test_all_zero_shares_keep_a_percent_axis(meta):
     rows[0]["share_within_7_days"] = 0.02
     spec = charts.disposed_within_a_day(hand_result(meta, rows, ["fiscal_year"]))
     assert spec["layer"][0]["encoding"]["y"]["scale"] == {"zero": True, "nice": True}
+
+
+def test_small_shares_get_a_decimal_on_the_axis_so_no_tick_label_repeats(meta):
+    """Shares under 10% get ticks half a percent apart: whole percents would repeat."""
+    rows = [{"fiscal_year": 2024, "share_within_1_day": 0.03, "share_within_7_days": 0.035}]
+    spec = charts.disposed_within_a_day(hand_result(meta, rows, ["fiscal_year"]))
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".1%"
+    rows[0]["share_within_7_days"] = 0.4
+    spec = charts.disposed_within_a_day(hand_result(meta, rows, ["fiscal_year"]))
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
